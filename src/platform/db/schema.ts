@@ -1,0 +1,186 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** A timestamp the database sets (`now()`); written only by SQL defaults. */
+type DbTime = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = Record<string, unknown>> = ColumnType<T, T | string | undefined, T | string>;
+
+export interface SchemaMigrationsTable {
+  id: string;
+  checksum: string;
+  applied_at: DbTime;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: number | null;
+  data: Json;
+  created_at: DbTime;
+  last_seen_at: DbTime;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  occurred_at: DbTime;
+  action: string;
+  actor_account_id: number | null;
+  actor_agency_id: number | null;
+  on_behalf_of_account_id: number | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  request_id: string | null;
+  ip: string | null;
+  details: Json;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  payload: Json;
+  dedupe_key: string | null;
+  run_at: DbTime;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_until: Date | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: DbTime;
+  completed_at: Date | null;
+  failed_at: Date | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: Date;
+  hits: number;
+}
+
+// Module tables (each module's migrations own them; the types live here so that one
+// Kysely<DB> serves every module without cross-module imports).
+
+export interface AgenciesTable {
+  id: Generated<number>;
+  code: string;
+  parent_id: number | null;
+  kind: string;
+  name_ko: string;
+  name_en: string;
+  phone: string;
+  email: string;
+  address_ko: string;
+  address_en: string;
+  website: string | null;
+  created_at: DbTime;
+}
+
+export interface DepartmentsTable {
+  id: Generated<number>;
+  agency_id: number;
+  code: string;
+  name_ko: string;
+  name_en: string;
+  phone: string;
+  created_at: DbTime;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  kind: 'resident' | 'official';
+  username: string;
+  display_name: string;
+  email: string | null;
+  phone: string | null;
+  locale: Generated<'ko' | 'en'>;
+  password_hash: string | null;
+  resident_id: number | null;
+  agency_id: number | null;
+  department_id: number | null;
+  status: Generated<'active' | 'suspended'>;
+  created_at: DbTime;
+}
+
+export interface AccountRolesTable {
+  account_id: number;
+  role: string;
+  agency_id: number;
+  granted_at: DbTime;
+}
+
+export interface HouseholdsTable {
+  id: Generated<number>;
+  region_code: string;
+  address_ko: string;
+  address_en: string;
+  postal_code: string;
+  created_at: DbTime;
+}
+
+export interface ResidentsTable {
+  id: Generated<number>;
+  household_id: number;
+  household_role: string;
+  name_ko: string;
+  name_en: string;
+  birth_date: ColumnType<string, string, string>;
+  sex: 'M' | 'F';
+  national_id_cipher: string;
+  national_id_hash: string;
+  national_id_masked: string;
+  phone: string | null;
+  email: string | null;
+  created_at: DbTime;
+}
+
+export interface BusinessesTable {
+  id: Generated<number>;
+  registration_no: string;
+  name_ko: string;
+  name_en: string;
+  representative_resident_id: number;
+  industry_code: string;
+  address_ko: string;
+  address_en: string;
+  opened_on: ColumnType<string, string, string>;
+  created_at: DbTime;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  account_id: number;
+  template: string;
+  params: Json;
+  link: string | null;
+  created_at: DbTime;
+  read_at: Date | null;
+}
+
+export interface MailMessagesTable {
+  id: Generated<number>;
+  account_id: number | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  transport: string;
+  message_id: string;
+  created_at: DbTime;
+}
+
+export interface DB {
+  schema_migrations: SchemaMigrationsTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+  jobs: JobsTable;
+  rate_limits: RateLimitsTable;
+  agencies: AgenciesTable;
+  departments: DepartmentsTable;
+  accounts: AccountsTable;
+  account_roles: AccountRolesTable;
+  households: HouseholdsTable;
+  residents: ResidentsTable;
+  businesses: BusinessesTable;
+  notifications: NotificationsTable;
+  mail_messages: MailMessagesTable;
+}
