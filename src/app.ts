@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/database.ts';
+import { loadMigrations, type MigrationSource } from './platform/db/migrate.ts';
+import { createI18n } from './platform/i18n/i18n.ts';
+import { platformMessages } from './platform/i18n/messages.ts';
+import { createMetrics } from './platform/http/metrics.ts';
+import { createSessions } from './platform/http/sessions.ts';
+import { createPageContext, registerPlatform } from './platform/http/platform.ts';
+import { purgeRateLimits } from './platform/http/rate-limit.ts';
+import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
+import { accountContact, createAgencyDirectory, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount } from './modules/identity/index.ts';
+import { registryMigrations } from './modules/registry/index.ts';
+import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
+import { operationsRoutes } from './modules/operations/index.ts';
+import { catalogueMessages, catalogueRoutes } from './modules/catalogue/index.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const version: string = JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).version;
+
+/** Every module's migrations, platform first; order matters only within an owner. */
+export const migrationSources: MigrationSource[] = [
+  { owner: 'platform', dir: path.join(here, 'platform/db/migrations') },
+  identityMigrations,
+  registryMigrations,
+  notificationMigrations,
+];
+
+export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages];
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  jobs: JobRunner;
+}
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  /** pino options, or false for silence (tests) */
+  logger?: FastifyServerOptions['logger'];
+}
+
+const MAINTENANCE_QUEUE = 'platform.maintenance';
+
+/** The composition root: platform plugins, then each module, wired explicitly. */
+export async function buildApp({ config, database, logger }: BuildOptions): Promise<BuiltApp> {
+  const { db } = database;
+  const production = config.env === 'production';
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    trustProxy: production,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const migrations = loadMigrations(migrationSources);
+  const i18n = createI18n(catalogues);
+  const metrics = createMetrics(database.poolStats);
+  const sessions = createSessions({ db, secret: config.sessionSecret, secure: production });
+  const directory = createAgencyDirectory(db);
+  const transport = createMailTransport(config.smtpUrl);
+  const devMailbox = !production && transport.kind === 'dev-mailbox';
+
+  const jobs = createJobRunner({
+    db,
+    pollMs: config.jobPollMs,
+    log: app.log,
+    onOutcome: (queue, outcome) => metrics.jobs.inc({ queue, outcome }),
+    handlers: {
+      [EMAIL_QUEUE]: createEmailSender({ db, i18n, transport, mailFrom: config.mailFrom, publicUrl: config.publicUrl, contact: (id) => accountContact(db, id) }),
+      [MAINTENANCE_QUEUE]: async () => {
+        await sessions.purgeExpired();
+        await purgeRateLimits(db);
+        await directory.refresh();
+      },
+    },
+  });
+
+  const platformDeps = {
+    db,
+    i18n,
+    sessions,
+    metrics,
+    production,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    loadAccount: (id: number) => loadViewAccount(db, id),
+    footerAgencies: directory.footer,
+    menu: [...identityMenu],
+  };
+  const pageContext = createPageContext(platformDeps);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Nara API', version, description: 'Public and inter-agency API of the Nara digital-government platform.' },
+      servers: [{ url: config.publicUrl }],
+      tags: [
+        { name: 'operations', description: 'Health, readiness and metrics' },
+        { name: 'identity', description: 'Agencies, departments and accounts' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await registerPlatform(app, platformDeps);
+
+  await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind }));
+  await app.register(catalogueRoutes({ pageContext, directory }));
+  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production }));
+  await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.addHook('onReady', async () => {
+    await directory.refresh();
+  });
+  let maintenance: NodeJS.Timeout | undefined;
+  app.addHook('onListen', async () => {
+    // Every instance offers the maintenance job every five minutes; the dedupe key lets
+    // exactly one of them run it per slot.
+    const offer = () =>
+      enqueueJob(db, MAINTENANCE_QUEUE, {}, { dedupeKey: `maintenance:${Math.floor(Date.now() / 300_000)}` }).catch((err) => app.log.warn({ err }, 'could not queue maintenance'));
+    void offer();
+    maintenance = setInterval(offer, 300_000);
+    maintenance.unref();
+  });
+  app.addHook('onClose', async () => {
+    if (maintenance) clearInterval(maintenance);
+    await jobs.stop();
+    transport.close();
+  });
+
+  return { app, jobs };
+}

@@ -1,0 +1,201 @@
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'kysely';
+import { ConfigError, configVariables, loadConfig, type Config } from './config.ts';
+import { openDatabase, type Database } from './platform/db/database.ts';
+import { loadMigrations, migrate, pendingMigrations } from './platform/db/migrate.ts';
+import { migrationSources } from './app.ts';
+import { seedDemoData } from './seed.ts';
+import { createOfficial, roles } from './modules/identity/index.ts';
+import { DomainError } from './platform/http/errors.ts';
+import { createI18n } from './platform/i18n/i18n.ts';
+import { catalogues } from './app.ts';
+import { isServerRunning } from './platform/db/data-dir-lock.ts';
+
+const run = promisify(execFile);
+
+const usage = `Usage: npm run nara -- <command> [options]
+
+Commands:
+  migrate                         apply pending database migrations
+  seed                            load the demo data (only into an empty database)
+  create-official --username U --name "Name" --email E --agency CODE
+                  [--department CODE] --roles clerk,approver [--password P]
+                                  create an official; without --password one is generated and printed once
+  backup [--out FILE]             embedded database: a .tar.gz of the data directory;
+                                  PostgreSQL: a pg_dump custom-format file
+  restore --from FILE             replace the database with a backup (stop Nara first)
+  doctor                          check configuration, database and migrations
+
+Roles: ${roles.join(', ')}`;
+
+function fail(message: string): never {
+  console.error(`error: ${message}`);
+  process.exit(1);
+}
+
+function timestamp() {
+  return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+}
+
+async function withDatabase<T>(config: Config, fn: (database: Database) => Promise<T>): Promise<T> {
+  if (!config.databaseUrl && isServerRunning(config.dataDir)) {
+    fail(`Nara is running on ${config.dataDir}; the embedded database has one user at a time. Stop it first.`);
+  }
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === 'help' || command === '--help') {
+    console.log(usage);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const migrations = loadMigrations(migrationSources);
+
+  switch (command) {
+    case 'migrate': {
+      await withDatabase(config, async ({ db }) => {
+        const applied = await migrate(db, migrations);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+      });
+      return;
+    }
+    case 'seed': {
+      await withDatabase(config, async (database) => {
+        await migrate(database.db, migrations);
+        const result = await seedDemoData(database, config);
+        console.log(result.seeded ? `Demo data loaded: ${result.residents} residents, ${result.businesses} businesses, ${result.accounts.length} accounts.` : 'The database already has data; nothing loaded.');
+      });
+      return;
+    }
+    case 'create-official': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          username: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, agency: { type: 'string' },
+          department: { type: 'string' }, roles: { type: 'string' }, password: { type: 'string' },
+        },
+      });
+      for (const required of ['username', 'name', 'email', 'agency', 'roles'] as const) {
+        if (!values[required]) fail(`--${required} is required\n\n${usage}`);
+      }
+      const generated = values.password ? undefined : randomBytes(12).toString('base64url');
+      const t = createI18n(catalogues).translator('en');
+      await withDatabase(config, async ({ db }) => {
+        try {
+          const { accountId } = await createOfficial(db, {
+            username: values.username!, displayName: values.name!, email: values.email!, agencyCode: values.agency!,
+            ...(values.department ? { departmentCode: values.department } : {}),
+            roles: values.roles!.split(',').map((r) => r.trim()).filter(Boolean),
+            password: values.password ?? generated!,
+            actor: { accountId: null },
+          });
+          console.log(`Created official #${accountId} (${values.username}).`);
+          if (generated) console.log(`Password (shown once, ask them to change it): ${generated}`);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          const fields = error.details.fields?.map((f) => `  --${f.field}: ${t(f.messageKey, f.params)}`).join('\n');
+          fail(fields ? `${t(error.messageKey)}\n${fields}` : t(error.messageKey, error.details.params));
+        }
+      });
+      return;
+    }
+    case 'backup': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      mkdirSync('backups', { recursive: true });
+      if (config.databaseUrl) {
+        const out = values.out ?? path.join('backups', `nara-${timestamp()}.dump`);
+        await run('pg_dump', ['--format=custom', '--no-owner', `--file=${out}`, config.databaseUrl]);
+        console.log(`Backup written to ${out}`);
+      } else {
+        const out = values.out ?? path.join('backups', `nara-${timestamp()}.tar.gz`);
+        await withDatabase(config, async (database) => {
+          const dump = await database.pglite!.dumpDataDir('gzip');
+          writeFileSync(out, Buffer.from(await dump.arrayBuffer()));
+        });
+        console.log(`Backup written to ${out}`);
+      }
+      return;
+    }
+    case 'restore': {
+      const { values } = parseArgs({ args: rest, options: { from: { type: 'string' } } });
+      if (!values.from || !existsSync(values.from)) fail('--from FILE is required and must exist');
+      if (config.databaseUrl) {
+        await run('pg_restore', ['--clean', '--if-exists', '--no-owner', `--dbname=${config.databaseUrl}`, values.from]);
+        console.log(`Restored ${values.from} into PostgreSQL.`);
+      } else {
+        if (isServerRunning(config.dataDir)) fail('Stop Nara before restoring.');
+        const pgdata = path.join(config.dataDir, 'pgdata');
+        let kept: string | undefined;
+        if (existsSync(pgdata)) {
+          kept = `${pgdata}.before-restore-${timestamp()}`;
+          renameSync(pgdata, kept);
+        }
+        const archive = new Blob([readFileSync(values.from)]);
+        const pglite = await PGlite.create({ dataDir: pgdata, loadDataDir: archive });
+        await pglite.query('select 1');
+        await pglite.close();
+        console.log(`Restored ${values.from} into ${pgdata}.${kept ? ` The previous data is kept in ${kept}.` : ''}`);
+      }
+      return;
+    }
+    case 'doctor': {
+      let ok = true;
+      const line = (good: boolean, text: string) => {
+        if (!good) ok = false;
+        console.log(`${good ? '  ok  ' : ' FAIL '} ${text}`);
+      };
+      line(process.versions.node.startsWith('24.'), `Node.js ${process.versions.node} (24 expected)`);
+      line(true, `configuration valid (NODE_ENV=${config.env})`);
+      for (const v of configVariables.filter((v) => v.secret)) line(Boolean(process.env[v.name]) || config.env !== 'production', `${v.name} ${process.env[v.name] ? 'set' : 'not set (development default)'}`);
+      if (!config.databaseUrl) {
+        try {
+          mkdirSync(config.dataDir, { recursive: true });
+          accessSync(config.dataDir, constants.W_OK);
+          line(true, `data directory ${config.dataDir} writable`);
+        } catch {
+          line(false, `data directory ${config.dataDir} not writable`);
+        }
+      }
+      if (!config.databaseUrl && isServerRunning(config.dataDir)) {
+        line(true, 'Nara is running on this data directory; database checks skipped (ask /readyz instead)');
+      } else {
+        try {
+          await withDatabase(config, async ({ db, kind }) => {
+            const version = await sql<{ v: string }>`select version() as v`.execute(db);
+            line(true, `database reachable (${kind}): ${version.rows[0]?.v.split(' ').slice(0, 2).join(' ')}`);
+            const pending = await pendingMigrations(db, migrations);
+            line(pending.length === 0, pending.length === 0 ? `all ${migrations.length} migrations applied` : `pending migrations: ${pending.join(', ')} (run: npm run nara -- migrate)`);
+          });
+        } catch (error) {
+          line(false, `database unreachable: ${(error as Error).message}`);
+        }
+      }
+      console.log(ok ? '\nEverything looks right.' : '\nSome checks failed.');
+      if (!ok) process.exitCode = 1;
+      return;
+    }
+    default:
+      fail(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+await main();

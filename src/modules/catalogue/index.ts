@@ -1,0 +1,2 @@
+export { catalogueMessages } from './messages.ts';
+export { catalogueRoutes, type CatalogueRouteDeps } from './routes.ts';

@@ -1,0 +1,30 @@
+import { hash, verify } from '@node-rs/argon2';
+
+// OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
+// @node-rs/argon2 hashes on libuv's thread pool, so the event loop keeps serving.
+// `Algorithm` is a const enum, which verbatimModuleSyntax cannot import: 2 is Argon2id.
+const params = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, params);
+}
+
+export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
+  if (!stored) {
+    // Spend the same time for accounts without a password, so timing does not reveal them.
+    await hash(password, params);
+    return false;
+  }
+  try {
+    return await verify(stored, password);
+  } catch {
+    return false;
+  }
+}
+
+/** Minimum policy for the foundation (issue 3 adds the common-password list). */
+export function passwordProblem(password: string): 'tooShort' | 'tooLong' | null {
+  if ([...password].length < 10) return 'tooShort';
+  if (password.length > 256) return 'tooLong';
+  return null;
+}

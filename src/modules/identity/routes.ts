@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { h } from 'preact';
+import type { Db } from '../../platform/db/database.ts';
+import type { PageContextFactory } from '../../platform/http/platform.ts';
+import type { Sessions } from '../../platform/http/sessions.ts';
+import { DomainError } from '../../platform/http/errors.ts';
+import { signInWithPassword } from './sign-in-with-password.ts';
+import { SignInPage } from './views/sign-in-page.tsx';
+import { AgenciesPage } from './views/agencies-page.tsx';
+import type { AgencyDirectory } from './agency-directory.ts';
+import { DEMO_PASSWORD } from './demo-agencies.ts';
+
+export interface IdentityRouteDeps {
+  db: Db;
+  sessions: Sessions;
+  pageContext: PageContextFactory;
+  directory: AgencyDirectory;
+  showDemoHint: boolean;
+}
+
+/** Only same-site paths: `next` must never send a user to another site after sign-in. */
+export function safeNext(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+const SignInBody = Type.Object({
+  username: Type.String({ maxLength: 100, default: '' }),
+  password: Type.String({ maxLength: 1024, default: '' }),
+  next: Type.Optional(Type.String({ maxLength: 500 })),
+  _csrf: Type.Optional(Type.String()),
+});
+
+const AgencySchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  parentName: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.String(),
+  email: Type.String(),
+  address: Type.String(),
+  departments: Type.Array(Type.Object({ name: Type.String(), phone: Type.String() })),
+});
+
+export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypebox {
+  const { db, sessions, pageContext, directory } = deps;
+  const demo = deps.showDemoHint ? { username: 'resident1', password: DEMO_PASSWORD } : undefined;
+
+  return async (app) => {
+    app.get('/sign-in', { schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), signedOut: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+      if (request.account) return reply.redirect(safeNext(request.query.next), 303);
+      const ctx = await pageContext(request, reply, { form: true });
+      const notice = request.query.signedOut ? request.t('identity.signedOut') : undefined;
+      return reply.page(h(SignInPage, { ctx, username: '', next: safeNext(request.query.next), errors: [], demo, notice }));
+    });
+
+    app.post('/sign-in', { schema: { hide: true, body: SignInBody } }, async (request, reply) => {
+      const { username, password } = request.body;
+      const next = safeNext(request.body.next);
+      const errors: Array<{ field: string; message: string }> = [];
+      let status = 422;
+      if (!username.trim()) errors.push({ field: 'username', message: request.t('identity.username.required') });
+      if (!password) errors.push({ field: 'password', message: request.t('identity.password.required') });
+      if (errors.length === 0) {
+        try {
+          const { accountId } = await signInWithPassword(db, { username, password, requestId: request.id, ip: request.ip });
+          await sessions.signIn(request, reply, accountId);
+          return reply.redirect(next, 303);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          status = error.status;
+          errors.push({ field: 'username', message: request.t(error.messageKey) });
+        }
+      }
+      const ctx = await pageContext(request, reply, { form: true });
+      return reply.page(h(SignInPage, { ctx, username, next, errors, demo }), status);
+    });
+
+    app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
+      await sessions.signOut(request, reply);
+      return reply.redirect('/sign-in?signedOut=1', 303);
+    });
+
+    app.get('/agencies', { schema: { hide: true } }, async (request, reply) => {
+      const ctx = await pageContext(request, reply);
+      return reply.page(h(AgenciesPage, { ctx, agencies: directory.list(request.locale) }));
+    });
+
+    app.get(
+      '/api/v1/agencies',
+      {
+        schema: {
+          tags: ['identity'],
+          summary: 'Agencies and departments with public contact details',
+          querystring: Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('ko'), Type.Literal('en')])) }),
+          response: { 200: Type.Object({ agencies: Type.Array(AgencySchema) }) },
+        },
+      },
+      async (request) => ({ agencies: directory.list(request.query.lang ?? request.locale) }),
+    );
+  };
+}

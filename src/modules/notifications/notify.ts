@@ -1,0 +1,29 @@
+import type { Executor } from '../../platform/db/database.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.ts';
+
+export const EMAIL_QUEUE = 'notifications.email';
+
+export interface NotifyOptions {
+  accountId: number;
+  /** message-key prefix: `<template>.subject` and `<template>.body` must exist in the catalogue */
+  template: string;
+  params?: Record<string, string | number>;
+  /** a path inside Nara the notification points to */
+  link?: string;
+  /** also send an e-mail (after commit, through the outbox) */
+  email?: boolean;
+}
+
+/**
+ * Puts a notification in the account's inbox and, if asked, queues its e-mail. Call it
+ * with the transaction of the change it reports: both commit or neither.
+ */
+export async function notify(tx: Executor, options: NotifyOptions): Promise<number> {
+  const { id } = await tx
+    .insertInto('notifications')
+    .values({ account_id: options.accountId, template: options.template, params: JSON.stringify(options.params ?? {}), link: options.link ?? null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (options.email) await enqueueJob(tx, EMAIL_QUEUE, { notificationId: id }, { dedupeKey: `email:notification:${id}` });
+  return id;
+}

@@ -1,0 +1,1 @@
+export { operationsRoutes, type OperationsRouteDeps } from './routes.ts';

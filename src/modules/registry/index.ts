@@ -1,0 +1,7 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export { seedRegistry, type SeededResident } from './seed-registry.ts';
+export { isValidNationalId, maskNationalId, isValidBusinessNo } from './national-id.ts';
+
+export const registryMigrations = { owner: 'registry', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };

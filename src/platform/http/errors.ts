@@ -1,0 +1,54 @@
+/**
+ * Stable error codes and their HTTP status: one table for the whole platform.
+ * Modules add their codes here so that clients can rely on code → status.
+ */
+export const errorStatus = {
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  VALIDATION_FAILED: 422,
+  BAD_REQUEST: 400,
+  CSRF_INVALID: 403,
+  RATE_LIMITED: 429,
+  CONFLICT: 409,
+  ACTION_NOT_ALLOWED: 409,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  // identity
+  SIGN_IN_FAILED: 401,
+  ACCOUNT_SUSPENDED: 403,
+  ACCOUNT_EXISTS: 409,
+  AGENCY_NOT_FOUND: 404,
+  DEPARTMENT_NOT_FOUND: 404,
+  // notifications
+  NOTIFICATION_NOT_FOUND: 404,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface FieldError {
+  field: string;
+  /** message key in the catalogue */
+  messageKey: string;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * An error a user or client can act on. `messageKey` names the message in the
+ * catalogue so the page shows it in the user's language; `details` may be shown.
+ */
+export class DomainError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly messageKey: string = `error.${code}`,
+    readonly details: { fields?: FieldError[]; params?: Record<string, string | number>; allowed?: string[] } = {},
+  ) {
+    super(code);
+    this.name = 'DomainError';
+    this.status = errorStatus[code];
+  }
+}
+
+export const notFound = () => new DomainError('NOT_FOUND');
+export const forbidden = () => new DomainError('FORBIDDEN');

@@ -1,0 +1,123 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+
+export const SESSION_COOKIE = 'nara_sid';
+
+export interface SessionState {
+  id: string;
+  accountId: number | null;
+  data: Record<string, unknown>;
+  csrfToken: string;
+}
+
+export interface SessionOptions {
+  db: Db;
+  secret: string;
+  /** Secure cookies everywhere but development and test (plain http on localhost). */
+  secure: boolean;
+  idleMinutes?: number;
+  absoluteHours?: number;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Sessions kept in the database so that any number of app instances can serve a user.
+ * The cookie holds a random token; the table holds only its hash. Anonymous visitors
+ * get a session only when a page needs one (a form), so reading pages costs no write.
+ */
+export function createSessions(options: SessionOptions) {
+  const { db, secret, secure } = options;
+  const idleMs = (options.idleMinutes ?? 60) * 60_000;
+  const absoluteMs = (options.absoluteHours ?? 12) * 3_600_000;
+
+  const csrfFor = (sessionId: string) => createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+
+  function setCookie(reply: FastifyReply, token: string) {
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: absoluteMs / 1000 });
+  }
+
+  /** Loads the session named by the cookie, if it exists and has not expired. */
+  async function load(request: FastifyRequest): Promise<SessionState | null> {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token || token.length > 100) return null;
+    const id = hashToken(token);
+    const row = await db
+      .selectFrom('sessions')
+      .select(['id', 'account_id', 'data', 'last_seen_at'])
+      .where('id', '=', id)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
+      .executeTakeFirst();
+    if (!row) return null;
+    // Touch at most once a minute: idle expiry needs no more precision than that.
+    if (Date.now() - row.last_seen_at.getTime() > 60_000) {
+      await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).execute();
+    }
+    return { id, accountId: row.account_id, data: row.data, csrfToken: csrfFor(id) };
+  }
+
+  async function create(request: FastifyRequest, reply: FastifyReply, accountId: number | null, data: Record<string, unknown> = {}) {
+    const token = randomBytes(32).toString('base64url');
+    const id = hashToken(token);
+    await db
+      .insertInto('sessions')
+      .values({
+        id,
+        account_id: accountId,
+        data: JSON.stringify(data),
+        expires_at: sql`now() + make_interval(secs => ${absoluteMs / 1000})`,
+        user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
+        ip: request.ip,
+      })
+      .execute();
+    setCookie(reply, token);
+    const session: SessionState = { id, accountId, data, csrfToken: csrfFor(id) };
+    request.session = session;
+    return session;
+  }
+
+  return {
+    load,
+    csrfFor,
+    /** The current session, created (anonymous) if there is none yet: call before rendering a form. */
+    async ensure(request: FastifyRequest, reply: FastifyReply): Promise<SessionState> {
+      return request.session ?? create(request, reply, null);
+    },
+    /**
+     * Starts a signed-in session. The previous session is deleted and a new token issued,
+     * so a token planted before sign-in is worthless after it (session fixation).
+     */
+    async signIn(request: FastifyRequest, reply: FastifyReply, accountId: number): Promise<SessionState> {
+      if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
+      return create(request, reply, accountId);
+    },
+    async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
+      request.session = null;
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    },
+    async setData(session: SessionState, data: Record<string, unknown>) {
+      session.data = data;
+      await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id', '=', session.id).execute();
+    },
+    /** True when `token` is this session's CSRF token (constant-time comparison). */
+    verifyCsrf(session: SessionState | null, token: unknown): boolean {
+      if (!session || typeof token !== 'string') return false;
+      const expected = Buffer.from(session.csrfToken);
+      const given = Buffer.from(token);
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    },
+    async purgeExpired(): Promise<number> {
+      const r = await db
+        .deleteFrom('sessions')
+        .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now()`), eb('last_seen_at', '<', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)]))
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

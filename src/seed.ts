@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/database.ts';
+import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
+import { seedRegistry } from './modules/registry/index.ts';
+import { seedIdentity, type SeededAccount } from './modules/identity/index.ts';
+import { notify } from './modules/notifications/index.ts';
+
+const SEED_LOCK = 7_261_123;
+
+export interface SeedResult {
+  seeded: boolean;
+  accounts: SeededAccount[];
+  residents?: number;
+  businesses?: number;
+}
+
+/**
+ * Loads the demo data once: registers first, then identity (whose resident accounts point
+ * at register records), then a welcome notification. Safe when instances start together.
+ */
+export async function seedDemoData(database: Database, config: Pick<Config, 'demoSeed' | 'demoResidents' | 'dataKey'>): Promise<SeedResult> {
+  // One transaction: either all demo data is there or none, and a second instance
+  // starting at the same moment waits on the lock, then sees the data and skips.
+  const result = await database.db.transaction().execute(async (tx): Promise<SeedResult> => {
+    await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(tx);
+    const existing = await tx.selectFrom('agencies').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    if (existing.n > 0) return { seeded: false, accounts: [] };
+    const encryption = createFieldEncryption(config.dataKey);
+    const registry = await seedRegistry(tx, { seed: config.demoSeed, residents: config.demoResidents, encryption });
+    const accounts = await seedIdentity(tx, registry.adultsWithEmail.slice(0, 3));
+    const first = await tx.selectFrom('accounts').select('id').where('username', '=', 'resident1').executeTakeFirst();
+    if (first) await notify(tx, { accountId: first.id, template: 'notifications.welcome', link: '/', email: true });
+    return { seeded: true, accounts, residents: registry.residents, businesses: registry.businesses };
+  });
+  if (!result.seeded) result.accounts = await listDemoAccounts(database);
+  return result;
+}
+
+async function listDemoAccounts(database: Database): Promise<SeededAccount[]> {
+  const rows = await database.db
+    .selectFrom('accounts')
+    .select(['username', 'kind', 'display_name'])
+    .where((eb) => eb.or([eb('username', 'like', 'resident%'), eb('email', 'like', '%@officials.example.kr')]))
+    .orderBy('id')
+    .limit(20)
+    .execute();
+  return rows.map((r) => ({ username: r.username, kind: r.kind, displayName: r.display_name, description: r.kind }));
+}
