@@ -1,0 +1,100 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { testApp, type TestApp } from '../test/support/test-app.ts';
+import { DomainError } from '../src/platform/http/errors.ts';
+import { axeViolations, chromiumMissing, launchChromium } from './support.ts';
+
+const shots = 'e2e/screenshots';
+let t: TestApp;
+let browser: Browser;
+let base: string;
+
+before(async () => {
+  if (chromiumMissing) return;
+  mkdirSync(shots, { recursive: true });
+  t = await testApp({
+    beforeReady(app) {
+      app.get('/test/boom', async () => {
+        throw new Error('internal detail that must not show');
+      });
+      app.get('/test/forbidden', async () => {
+        throw new DomainError('FORBIDDEN');
+      });
+    },
+  });
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+test('a new visitor opens the home page in Korean, switches to English and skips to the content by keyboard', { skip: chromiumMissing }, async () => {
+  const context = await browser.newContext({ locale: 'ko-KR', bypassCSP: true });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  await page.goto(`${base}/`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+  assert.equal(await page.locator('h1').textContent(), '모든 정부 서비스를 한곳에서');
+  await page.screenshot({ path: `${shots}/home-ko.png`, fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'home page (ko) meets WCAG 2.2 AA');
+
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.waitForURL(/lang=en/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.locator('h1').textContent(), 'Every government service in one place');
+  await page.screenshot({ path: `${shots}/home-en.png`, fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'home page (en) meets WCAG 2.2 AA');
+
+  // The choice is remembered on the next page, though the browser prefers Korean.
+  await page.goto(`${base}/agencies`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+
+  await page.goto(`${base}/`);
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => ({ text: document.activeElement?.textContent, href: document.activeElement?.getAttribute('href') }));
+  assert.deepEqual(first, { text: 'Skip to main content', href: '#main' });
+  assert.ok(await page.locator('#krds-skip-link a').isVisible(), 'the skip link shows when focused');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+  assert.deepEqual(consoleErrors, [], 'no script or CSP errors in the console');
+  await context.close();
+});
+
+test('the home page fits a 360-pixel phone screen and works without JavaScript', { skip: chromiumMissing }, async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false, locale: 'ko-KR' });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+  await page.screenshot({ path: `${shots}/home-360.png`, fullPage: true });
+  await page.getByRole('link', { name: 'English' }).click();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.getByRole('searchbox', { name: 'Search terms' }).fill('customs');
+  await page.getByRole('button', { name: 'Search' }).click();
+  assert.match((await page.locator('main').textContent()) ?? '', /Korea Customs Service/);
+  await context.close();
+});
+
+test('the error pages meet WCAG 2.2 AA in both languages', { skip: chromiumMissing }, async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  for (const [path, status] of [['/no-such-page', 404], ['/test/forbidden', 403], ['/test/boom', 500]] as const) {
+    for (const lang of ['ko', 'en']) {
+      const response = await page.goto(`${base}${path}?lang=${lang}`);
+      assert.equal(response?.status(), status);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      assert.deepEqual(await axeViolations(page), [], `${status} page (${lang})`);
+    }
+  }
+  await page.screenshot({ path: `${shots}/error-500-en.png`, fullPage: true });
+  assert.doesNotMatch(await page.content(), /internal detail/);
+  await context.close();
+});

@@ -1,0 +1,115 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { testApp, cookiesFrom, csrfFrom, signIn, type TestApp } from '../../../test/support/test-app.ts';
+import { DEMO_PASSWORD } from './index.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await testApp();
+});
+after(async () => t.close());
+
+async function postSignIn(username: string, password: string, extra: Record<string, string> = {}, lang = 'ko') {
+  const page = await t.app.inject({ method: 'GET', url: `/sign-in?lang=${lang}` });
+  const cookie = cookiesFrom(page);
+  const res = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie }, payload: { username, password, _csrf: csrfFrom(page.body), ...extra } });
+  return { res, cookie };
+}
+
+test('a resident signs in with the demo password and the header greets them by name', async () => {
+  const { res, cookie } = await postSignIn('resident1', DEMO_PASSWORD);
+  assert.equal(res.statusCode, 303);
+  assert.equal(res.headers.location, '/');
+  const session = res.cookies.find((c) => c.name === 'nara_sid')!;
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Lax');
+  const home = await t.app.inject({ method: 'GET', url: '/', headers: { cookie: cookiesFrom(res, cookie) } });
+  const account = await t.database.db.selectFrom('accounts').select('display_name').where('username', '=', 'resident1').executeTakeFirstOrThrow();
+  assert.ok(home.body.includes(`${account.display_name}님`));
+  assert.match(home.body, /action="\/sign-out"/);
+});
+
+test('signing in replaces the session token, so a token planted before sign-in is useless', async () => {
+  const { res, cookie } = await postSignIn('resident1', DEMO_PASSWORD);
+  const before = cookie.match(/nara_sid=([^;]+)/)![1];
+  const after = res.cookies.find((c) => c.name === 'nara_sid')!.value;
+  assert.notEqual(before, after);
+  const planted = await t.app.inject({ method: 'GET', url: '/inbox', headers: { cookie: `nara_sid=${before}` } });
+  assert.equal(planted.statusCode, 303, 'the old token is not signed in');
+});
+
+test('the database keeps only a hash of the session token', async () => {
+  const { res } = await postSignIn('resident2', DEMO_PASSWORD);
+  const token = res.cookies.find((c) => c.name === 'nara_sid')!.value;
+  const stored = await t.database.db.selectFrom('sessions').select('id').where('id', '=', token).executeTakeFirst();
+  assert.equal(stored, undefined);
+  const hashed = await t.database.db.selectFrom('sessions').select('id').where('id', '=', createHash('sha256').update(token).digest('hex')).executeTakeFirst();
+  assert.ok(hashed);
+});
+
+test('a wrong password is refused with one message for unknown users and wrong passwords, keeping the username', async () => {
+  const wrong = await postSignIn('resident1', 'not-the-password');
+  assert.equal(wrong.res.statusCode, 401);
+  assert.match(wrong.res.body, /아이디 또는 비밀번호가 올바르지 않습니다/);
+  assert.match(wrong.res.body, /value="resident1"/);
+  assert.doesNotMatch(wrong.res.body, /not-the-password/);
+  const unknown = await postSignIn('nobody-here', 'whatever-password', {}, 'en');
+  assert.equal(unknown.res.statusCode, 401);
+  assert.match(unknown.res.body, /The username or password is not right/);
+});
+
+test('an empty form comes back with a message at each field and a summary', async () => {
+  const { res } = await postSignIn('', '', {}, 'en');
+  assert.equal(res.statusCode, 422);
+  assert.match(res.body, /Please check the following/);
+  assert.match(res.body, /href="#username">Enter your username/);
+  assert.match(res.body, /id="password-error"/);
+  assert.match(res.body, /aria-invalid="true"/);
+});
+
+test('after sign-in the user returns to the page they asked for, never to another site', async () => {
+  const inside = await postSignIn('resident1', DEMO_PASSWORD, { next: '/inbox' });
+  assert.equal(inside.res.headers.location, '/inbox');
+  const outside = await postSignIn('resident1', DEMO_PASSWORD, { next: 'https://evil.example/' });
+  assert.equal(outside.res.headers.location, '/');
+});
+
+test('signing out ends the session on the server', async () => {
+  const cookie = await signIn(t.app, 'resident1');
+  const inbox = await t.app.inject({ method: 'GET', url: '/inbox', headers: { cookie } });
+  assert.equal(inbox.statusCode, 200);
+  const out = await t.app.inject({ method: 'POST', url: '/sign-out', headers: { cookie }, payload: { _csrf: csrfFrom(inbox.body) } });
+  assert.equal(out.statusCode, 303);
+  const again = await t.app.inject({ method: 'GET', url: '/inbox', headers: { cookie } });
+  assert.equal(again.statusCode, 303, 'the old cookie no longer works');
+});
+
+test('a suspended account cannot sign in, and its open sessions stop working', async () => {
+  const cookie = await signIn(t.app, 'gangnam.clerk');
+  await t.database.db.updateTable('accounts').set({ status: 'suspended' }).where('username', '=', 'gangnam.clerk').execute();
+  try {
+    const { res } = await postSignIn('gangnam.clerk', DEMO_PASSWORD);
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, /이용이 정지된 계정입니다/);
+    const inbox = await t.app.inject({ method: 'GET', url: '/inbox', headers: { cookie } });
+    assert.equal(inbox.statusCode, 303);
+  } finally {
+    await t.database.db.updateTable('accounts').set({ status: 'active' }).where('username', '=', 'gangnam.clerk').execute();
+  }
+});
+
+test('every sign-in attempt is audited, failed ones with the address', async () => {
+  await postSignIn('jongno.clerk', 'bad-password-1');
+  const events = await t.database.db.selectFrom('audit_events').selectAll().where('action', '=', 'identity.sign-in.failed').execute();
+  assert.ok(events.length > 0);
+  assert.ok(events.every((e) => e.ip && e.request_id));
+});
+
+test('the agencies page lists every agency with departments and contacts, in both languages', async () => {
+  const ko = await t.app.inject({ method: 'GET', url: '/agencies' });
+  for (const name of ['행정안전부', '조달청', '관세청', '국세청', '서울특별시', '서울특별시 종로구청', '서울특별시 강남구청']) assert.ok(ko.body.includes(name), name);
+  const en = await t.app.inject({ method: 'GET', url: '/agencies?lang=en' });
+  assert.match(en.body, /Korea Customs Service/);
+  assert.match(en.body, /Part of/);
+});

@@ -1,0 +1,116 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { testDatabase } from '../../../test/support/test-app.ts';
+import type { Database } from '../db/database.ts';
+import { createJobRunner, enqueueJob } from './jobs.ts';
+
+let database: Database;
+before(async () => {
+  database = await testDatabase();
+});
+after(async () => database.close());
+
+const clear = () => database.db.deleteFrom('jobs').execute();
+
+test('a job queued in a transaction that rolls back never runs', async () => {
+  await clear();
+  const seen: unknown[] = [];
+  const runner = createJobRunner({ db: database.db, pollMs: 10, handlers: { q: async (p) => void seen.push(p) } });
+  await database.db
+    .transaction()
+    .execute(async (tx) => {
+      await enqueueJob(tx, 'q', { n: 1 });
+      throw new Error('the change failed');
+    })
+    .catch(() => {});
+  assert.equal(await runner.runDue(), 0);
+  assert.deepEqual(seen, []);
+});
+
+test('a job queued in a committed transaction runs once and is marked done', async () => {
+  await clear();
+  const seen: unknown[] = [];
+  const runner = createJobRunner({ db: database.db, pollMs: 10, handlers: { q: async (p) => void seen.push(p) } });
+  await database.db.transaction().execute((tx) => enqueueJob(tx, 'q', { n: 2 }));
+  assert.equal(await runner.runDue(), 1);
+  assert.equal(await runner.runDue(), 0);
+  assert.deepEqual(seen, [{ n: 2 }]);
+  const job = await database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+  assert.ok(job.completed_at);
+  assert.equal(job.attempts, 1);
+});
+
+test('a failing job is retried later with its error kept, and given up after its last attempt', async () => {
+  await clear();
+  let calls = 0;
+  const outcomes: string[] = [];
+  const runner = createJobRunner({
+    db: database.db,
+    pollMs: 10,
+    handlers: { q: async () => { calls++; throw new Error('smtp down'); } },
+    onOutcome: (_q, o) => outcomes.push(o),
+  });
+  await enqueueJob(database.db, 'q', {}, { maxAttempts: 2 });
+  await runner.runDue();
+  let job = await database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+  assert.equal(job.last_error, 'Error: smtp down');
+  assert.equal(job.failed_at, null);
+  const wait = await sql<{ s: number }>`select extract(epoch from (run_at - now()))::float as s from jobs`.execute(database.db);
+  assert.ok(wait.rows[0]!.s > 2, 'the retry waits a few seconds');
+  assert.equal(await runner.runDue(), 0, 'not due again yet');
+  await database.db.updateTable('jobs').set({ run_at: sql`now()` }).execute();
+  await runner.runDue();
+  job = await database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+  assert.ok(job.failed_at, 'failed for good after max attempts');
+  assert.equal(calls, 2);
+  assert.deepEqual(outcomes, ['retried', 'failed']);
+});
+
+test('a job whose worker died mid-run is picked up again when its lease expires', async () => {
+  await clear();
+  await enqueueJob(database.db, 'q', { n: 3 });
+  // A worker claimed it and crashed: attempts counted, lease held, never completed.
+  await database.db.updateTable('jobs').set({ attempts: 1, locked_by: 'dead-worker', locked_until: sql`now() + interval '1 minute'` }).execute();
+  const seen: unknown[] = [];
+  const runner = createJobRunner({ db: database.db, pollMs: 10, handlers: { q: async (p) => void seen.push(p) } });
+  assert.equal(await runner.runDue(), 0, 'lease still held');
+  await database.db.updateTable('jobs').set({ locked_until: sql`now() - interval '1 second'` }).execute();
+  assert.equal(await runner.runDue(), 1);
+  assert.deepEqual(seen, [{ n: 3 }]);
+});
+
+test('two workers running together never run the same job twice', async () => {
+  await clear();
+  for (let i = 0; i < 40; i++) await enqueueJob(database.db, 'q', { i });
+  const seen: number[] = [];
+  const handler = async (p: Record<string, unknown>) => {
+    seen.push(p.i as number);
+    await new Promise((r) => setTimeout(r, 1));
+  };
+  const a = createJobRunner({ db: database.db, pollMs: 10, batchSize: 3, handlers: { q: handler } });
+  const b = createJobRunner({ db: database.db, pollMs: 10, batchSize: 3, handlers: { q: handler } });
+  const [ra, rb] = await Promise.all([a.runDue(), b.runDue()]);
+  assert.equal(ra + rb, 40);
+  assert.equal(new Set(seen).size, 40);
+  assert.equal(seen.length, 40);
+});
+
+test('a job queued twice under one dedupe key exists once', async () => {
+  await clear();
+  await enqueueJob(database.db, 'q', {}, { dedupeKey: 'k' });
+  await enqueueJob(database.db, 'q', {}, { dedupeKey: 'k' });
+  const n = await database.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  assert.equal(n.n, 1);
+});
+
+test('the runner started in the background runs due jobs by itself and stops cleanly', async () => {
+  await clear();
+  let resolve!: () => void;
+  const ran = new Promise<void>((r) => (resolve = r));
+  const runner = createJobRunner({ db: database.db, pollMs: 20, handlers: { q: async () => resolve() } });
+  runner.start();
+  await enqueueJob(database.db, 'q', {});
+  await ran;
+  await runner.stop();
+});
