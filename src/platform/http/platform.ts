@@ -100,6 +100,8 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
   // KRDS assets from the krds-uiux package and Nara's own, served by Nara itself.
   const krdsRoot = path.join(path.dirname(require.resolve('krds-uiux/package.json')), 'resources');
   await app.register(fastifyStatic, { root: krdsRoot, prefix: '/assets/krds/', maxAge: '1d', decorateReply: false, index: false, allowedPath: (p) => !p.includes('scss') && !p.endsWith('.map') });
+  // krds-uiux 1.1.0 resolves one icon (ico_flag, the masthead flag) to img/img/…; serve that path too.
+  await app.register(fastifyStatic, { root: path.join(krdsRoot, 'img'), prefix: '/assets/krds/img/img/', maxAge: '1d', decorateReply: false, index: false });
   await app.register(fastifyStatic, { root: path.join(here, '../views/assets'), prefix: '/assets/', maxAge: '1h', decorateReply: false, index: false, wildcard: false });
 
   app.decorateRequest('locale', defaultLocale);

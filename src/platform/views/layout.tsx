@@ -47,9 +47,8 @@ export function Layout({ ctx, title, children }: LayoutProps) {
           </div>
           <header id="krds-header" class="nara-header">
             <div class="inner nara-header-top">
-              <a href="/" class="nara-brand" aria-label={t('layout.home')}>
-                <span class="nara-brand-mark" aria-hidden="true">나라</span>
-                <span class="nara-brand-text">{t('site.tagline')}</span>
+              <a href="/" class="nara-brand">
+                <span class="nara-brand-mark">{t('site.name')}</span> <span class="nara-brand-text">{t('site.tagline')}</span>
               </a>
               <nav class="nara-utility" aria-label={t('layout.languageSwitcher')}>
                 <ul class="nara-lang">
