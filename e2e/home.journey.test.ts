@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { testApp, type TestApp } from '../test/support/test-app.ts';
 import { DomainError } from '../src/platform/http/errors.ts';
+import { DEMO_PASSWORD } from '../src/modules/identity/index.ts';
 import { axeViolations, chromiumMissing, launchChromium } from './support.ts';
 
 const shots = 'e2e/screenshots';
@@ -80,6 +81,44 @@ test('the home page fits a 360-pixel phone screen and works without JavaScript',
   await page.getByRole('searchbox', { name: 'Search terms' }).fill('customs');
   await page.getByRole('button', { name: 'Search' }).click();
   assert.match((await page.locator('main').textContent()) ?? '', /Korea Customs Service/);
+  await context.close();
+});
+
+test('every page of the foundation meets WCAG 2.2 AA in both languages', { skip: chromiumMissing }, async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  for (const path of ['/agencies', '/sign-in', '/search?q=seoul', '/privacy', '/accessibility', '/status', '/dev/mailbox']) {
+    for (const lang of ['ko', 'en']) {
+      await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      assert.deepEqual(await axeViolations(page), [], `${path} (${lang})`);
+    }
+  }
+  await context.close();
+});
+
+test('a resident signs in with the keyboard alone, after a mistake that keeps what they typed, and reads the inbox', { skip: chromiumMissing }, async () => {
+  const context = await browser.newContext({ bypassCSP: true, locale: 'ko-KR' });
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in?next=%2Finbox`);
+  await page.getByLabel('아이디').focus();
+  await page.keyboard.type('resident1');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('wrong-password');
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState();
+  assert.match((await page.locator('.nara-error-summary').textContent()) ?? '', /아이디 또는 비밀번호가 올바르지 않습니다/);
+  assert.equal(await page.getByLabel('아이디').inputValue(), 'resident1', 'the username is kept');
+  assert.deepEqual(await axeViolations(page), [], 'sign-in page with errors');
+  await page.getByLabel('비밀번호').focus();
+  await page.keyboard.type(DEMO_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/inbox`);
+  assert.match((await page.locator('main').textContent()) ?? '', /나라에 오신 것을 환영합니다/);
+  await page.screenshot({ path: `${shots}/inbox-ko.png`, fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], 'inbox');
+  await page.getByRole('button', { name: '읽음으로 표시' }).press('Enter');
+  await page.waitForLoadState();
+  assert.equal(await page.getByRole('button', { name: '읽음으로 표시' }).count(), 0);
   await context.close();
 });
 

@@ -19,7 +19,7 @@ import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/job
 import { accountContact, createAgencyDirectory, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount } from './modules/identity/index.ts';
 import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
-import { operationsRoutes } from './modules/operations/index.ts';
+import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueRoutes } from './modules/catalogue/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,7 +33,7 @@ export const migrationSources: MigrationSource[] = [
   notificationMigrations,
 ];
 
-export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages];
+export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages, operationsMessages];
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -113,7 +113,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
   await registerPlatform(app, platformDeps);
 
-  await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind }));
+  await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ pageContext, directory }));
   await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production }));
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));

@@ -5,6 +5,7 @@ import type { PageContextFactory } from '../../platform/http/platform.ts';
 import type { AgencyDirectory } from '../identity/index.ts';
 import { HomePage } from './views/home-page.tsx';
 import { SearchPage, type SearchHit } from './views/search-page.tsx';
+import { TextPage } from './views/text-page.tsx';
 
 export interface CatalogueRouteDeps {
   pageContext: PageContextFactory;
@@ -20,6 +21,13 @@ export function catalogueRoutes(deps: CatalogueRouteDeps): FastifyPluginAsyncTyp
       const ctx = await pageContext(request, reply);
       return reply.page(h(HomePage, { ctx, agencyCount: directory.list(request.locale).length }));
     });
+
+    for (const name of ['privacy', 'accessibility']) {
+      app.get(`/${name}`, { schema: { hide: true } }, async (request, reply) => {
+        const ctx = await pageContext(request, reply);
+        return reply.page(h(TextPage, { ctx, name, paragraphs: 3 }));
+      });
+    }
 
     app.get('/search', { schema: { hide: true, querystring: Type.Object({ q: Type.String({ maxLength: 200, default: '' }) }) } }, async (request, reply) => {
       const q = request.query.q.trim();

@@ -1,1 +1,2 @@
 export { operationsRoutes, type OperationsRouteDeps } from './routes.ts';
+export { operationsMessages } from './messages.ts';

@@ -5,6 +5,9 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Migration } from '../../platform/db/migrate.ts';
 import { pendingMigrations } from '../../platform/db/migrate.ts';
 import type { Metrics } from '../../platform/http/metrics.ts';
+import type { PageContextFactory } from '../../platform/http/platform.ts';
+import { h } from 'preact';
+import { StatusPage } from './views/status-page.tsx';
 
 export interface OperationsRouteDeps {
   db: Db;
@@ -12,6 +15,7 @@ export interface OperationsRouteDeps {
   metrics: Metrics;
   version: string;
   databaseKind: 'pglite' | 'postgres';
+  pageContext: PageContextFactory;
 }
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
@@ -56,6 +60,29 @@ export function operationsRoutes(deps: OperationsRouteDeps): FastifyPluginAsyncT
         return { status: 'ready' as const, checks };
       },
     );
+
+    app.get('/status', { schema: { hide: true } }, async (request, reply) => {
+      let database = false;
+      let migrationsOk = false;
+      let queued = 0;
+      let failed = 0;
+      try {
+        await sql`select 1`.execute(deps.db);
+        database = true;
+        migrationsOk = (await pendingMigrations(deps.db, deps.migrations)).length === 0;
+        const jobs = await sql<{ queued: number; failed: number }>`
+          select count(*) filter (where completed_at is null and failed_at is null)::int as queued,
+                 count(*) filter (where failed_at > now() - interval '24 hours')::int as failed
+          from jobs`.execute(deps.db);
+        queued = jobs.rows[0]?.queued ?? 0;
+        failed = jobs.rows[0]?.failed ?? 0;
+      } catch (error) {
+        request.log.warn({ err: error }, 'status check failed');
+      }
+      const ctx = await deps.pageContext(request, reply).catch(() => undefined);
+      if (!ctx) return reply.code(503).send({ status: 'not-ready' });
+      return reply.page(h(StatusPage, { ctx, status: { database, migrations: migrationsOk, queued, failed, version: deps.version } }), database && migrationsOk ? 200 : 503);
+    });
 
     app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] } }, async (_request, reply) => {
       const body = await deps.metrics.registry.metrics();

@@ -143,51 +143,61 @@ const SURNAMES = weighted<Surname>(
   ).map(([ko, en, share]) => [{ ko, en, emailPart: en.toLowerCase() }, share] as const),
 );
 
-// Revised Romanization of each given-name syllable on its own (no sound changes
-// across syllables, as RR prescribes for given names).
-const SYLLABLE_ROMANIZATION: Readonly<Record<string, string>> = {
-  가: 'ga', 건: 'geon', 경: 'gyeong', 광: 'gwang', 규: 'gyu', 기: 'gi', 나: 'na', 남: 'nam', 녀: 'nyeo',
-  다: 'da', 도: 'do', 동: 'dong', 례: 'rye', 린: 'rin', 만: 'man', 말: 'mal', 명: 'myeong', 미: 'mi',
-  민: 'min', 병: 'byeong', 분: 'bun', 빈: 'bin', 상: 'sang', 서: 'seo', 석: 'seok', 선: 'seon', 성: 'seong',
-  소: 'so', 수: 'su', 숙: 'suk', 순: 'sun', 승: 'seung', 시: 'si', 식: 'sik', 아: 'a', 연: 'yeon',
-  영: 'yeong', 예: 'ye', 옥: 'ok', 용: 'yong', 우: 'u', 원: 'won', 유: 'yu', 윤: 'yun', 은: 'eun',
-  자: 'ja', 재: 'jae', 정: 'jeong', 종: 'jong', 주: 'ju', 준: 'jun', 지: 'ji', 진: 'jin', 채: 'chae',
-  철: 'cheol', 춘: 'chun', 태: 'tae', 하: 'ha', 혁: 'hyeok', 현: 'hyeon', 혜: 'hye', 호: 'ho', 환: 'hwan',
-  후: 'hu', 훈: 'hun', 희: 'hui',
-};
-
-interface Syllable {
-  ko: string;
-  en: string;
-  capitalized: string;
-  vowelInitial: boolean;
-}
-
-function syllables(text: string): readonly Syllable[] {
-  return [...text].map((ko) => {
-    const en = SYLLABLE_ROMANIZATION[ko];
-    if (en === undefined) throw new Error(`no romanization for ${ko}`);
-    return { ko, en, capitalized: en.charAt(0).toUpperCase() + en.slice(1), vowelInitial: /^[aeiou]/.test(en) };
-  });
-}
-
-interface NamePool {
-  first: readonly Syllable[];
-  second: readonly Syllable[];
-}
-
-// Given names follow the fashion of the decade people were born in.
-const NAME_POOLS: Readonly<Record<'M' | 'F', readonly [NamePool, NamePool, NamePool]>> = {
+// Given names pair syllables the way names of each generation actually do; free
+// pairing of the same syllables also yields words such as 지진 (earthquake) or 주민 (resident).
+const GIVEN_NAMES_KO: Readonly<Record<'M' | 'F', readonly [string, string, string]>> = {
   M: [
-    { first: syllables('영정성상동재종광병기용'), second: syllables('수호철식진석기환남규만') },
-    { first: syllables('성정재현준동상지승진민'), second: syllables('호훈민수우혁준진석현') },
-    { first: syllables('민서도예시하지주준건현우선승태은유'), second: syllables('준우윤호원후서진민현훈빈혁') },
+    '영수 영호 영철 영식 영진 영길 정수 정호 정남 성수 성호 성철 상철 상호 상훈 동수 동호 재호 재철 종수 종호 광수 광호 병철 병수 용수 용호 기수 만수 춘식 봉수',
+    '성호 성훈 성민 성진 정호 정훈 정민 재호 재훈 재민 재석 현우 현석 현준 준호 준영 동현 동욱 상현 상우 지훈 지호 승현 승민 진우 민수 민석 민호 태호 대현',
+    '민준 서준 도윤 예준 시우 하준 지호 주원 지후 준우 준서 건우 현우 우진 선우 민재 현준 도현 지훈 승민 유준 은우 시윤 민성 태윤 재원 윤우 수호 이준 정우',
   ],
   F: [
-    { first: syllables('영순정미경명옥말춘'), second: syllables('자숙희순옥녀례분') },
-    { first: syllables('지미은수혜현선유윤소'), second: syllables('영희정경진주숙아연미') },
-    { first: syllables('서지하민수채은윤유다예소나아'), second: syllables('연윤은아민원유현린희영진서') },
+    '영자 영숙 영희 영순 영옥 순자 순희 순옥 정자 정숙 정희 정순 미자 미숙 경자 경숙 경희 명자 명숙 옥자 옥순 말순 춘자 화자 숙자 영애 혜숙 은숙',
+    '지영 지현 지은 지혜 미영 미정 미경 은영 은정 은주 은희 수진 수정 수연 혜진 혜영 현주 현정 선영 선희 유진 윤정 소영 소연 민정 민지 정은 보람',
+    '서연 서윤 지우 서현 민서 하은 하윤 윤서 지유 지민 채원 수아 지아 지윤 은서 다은 예은 수빈 소율 예린 하린 지안 유나 가은 채은 서아 나은 다인 예서',
   ],
+};
+
+// Revised Romanization of each syllable on its own: RR applies no sound changes
+// across the syllables of a given name.
+const SYLLABLE_ROMANIZATION: Readonly<Record<string, string>> = {
+  가: 'ga', 건: 'geon', 경: 'gyeong', 광: 'gwang', 기: 'gi', 길: 'gil', 나: 'na', 남: 'nam', 다: 'da',
+  대: 'dae', 도: 'do', 동: 'dong', 람: 'ram', 린: 'rin', 말: 'mal', 만: 'man', 명: 'myeong', 미: 'mi',
+  민: 'min', 병: 'byeong', 보: 'bo', 봉: 'bong', 빈: 'bin', 상: 'sang', 서: 'seo', 석: 'seok', 선: 'seon',
+  성: 'seong', 소: 'so', 수: 'su', 숙: 'suk', 순: 'sun', 승: 'seung', 시: 'si', 식: 'sik', 아: 'a',
+  안: 'an', 애: 'ae', 연: 'yeon', 영: 'yeong', 예: 'ye', 옥: 'ok', 용: 'yong', 우: 'u', 욱: 'uk',
+  원: 'won', 유: 'yu', 윤: 'yun', 율: 'yul', 은: 'eun', 이: 'i', 인: 'in', 자: 'ja', 재: 'jae',
+  정: 'jeong', 종: 'jong', 주: 'ju', 준: 'jun', 지: 'ji', 진: 'jin', 채: 'chae', 철: 'cheol', 춘: 'chun',
+  태: 'tae', 하: 'ha', 현: 'hyeon', 혜: 'hye', 호: 'ho', 화: 'hwa', 후: 'hu', 훈: 'hun', 희: 'hui',
+};
+
+interface GivenName {
+  ko: string;
+  en: string;
+  emailPart: string;
+}
+
+function romanizeGivenName(ko: string): GivenName {
+  const syllables = [...ko].map((syllable) => {
+    const en = SYLLABLE_ROMANIZATION[syllable];
+    if (en === undefined) throw new Error(`no romanization for ${syllable}`);
+    return en;
+  });
+  const [first, second] = syllables;
+  if (syllables.length !== 2 || first === undefined || second === undefined) throw new Error(`not a two-syllable name: ${ko}`);
+  // A hyphen keeps a vowel-initial second syllable readable (Ha-eun, not Haeun), as RR allows.
+  const en = first.charAt(0).toUpperCase() + first.slice(1) + (/^[aeiou]/.test(second) ? '-' : '') + second;
+  return { ko, en, emailPart: first + second };
+}
+
+function givenNames(list: string): readonly GivenName[] {
+  return list.split(' ').map(romanizeGivenName);
+}
+
+// Indexed by generation: born before 1965, 1965–1989, 1990 and later.
+const GIVEN_NAMES: Readonly<Record<'M' | 'F', readonly (readonly GivenName[])[]>> = {
+  M: GIVEN_NAMES_KO.M.map(givenNames),
+  F: GIVEN_NAMES_KO.F.map(givenNames),
 };
 
 interface Road {
@@ -330,8 +340,8 @@ export function generatePopulation(options: { seed: number; residents: number; b
     // Small-integer keys keep the set on V8's fast path: date, sex, then the serial offset.
     const dateKey = ((birth.year - FIRST_BIRTH_YEAR) * 366 + birth.dayOfYear) * 2 + (sex === 'M' ? 0 : 1);
     for (;;) {
-      // Serials start 97–99, a birthplace block no registration office used, so a
-      // generated number is unlikely to be anyone's real one.
+      // Serials start 97–99, a region block the pre-2020 numbering never assigned, so a
+      // generated number is unlikely to be a real person's.
       const serial = int(97_000, 99_999);
       const key = dateKey * 3_000 + (serial - 97_000);
       if (usedNationalIds.has(key)) continue;
@@ -367,22 +377,17 @@ export function generatePopulation(options: { seed: number; residents: number; b
 
   function resident(role: Role, sex: 'M' | 'F', birthYear: number, surname: Surname): SyntheticResident {
     const birth = dateIn(birthYear);
-    const pool = NAME_POOLS[sex][birthYear < 1965 ? 0 : birthYear < 1990 ? 1 : 2];
-    const first = random.pick(pool.first);
-    let second = random.pick(pool.second);
-    while (second.ko === first.ko) second = random.pick(pool.second);
-    // A hyphen keeps vowel-initial second syllables readable (Ha-eun, not Haeun), as RR allows.
-    const givenEn = first.capitalized + (second.vowelInitial ? '-' : '') + second.en;
+    const given = random.pick(GIVEN_NAMES[sex][birthYear < 1965 ? 0 : birthYear < 1990 ? 1 : 2]!);
     const adult = birthYear <= LAST_ADULT_BIRTH_YEAR;
     return {
-      nameKo: surname.ko + first.ko + second.ko,
-      nameEn: `${surname.en} ${givenEn}`,
+      nameKo: surname.ko + given.ko,
+      nameEn: `${surname.en} ${given.en}`,
       birthDate: `${birthYear}-${pad2(birth.month)}-${pad2(birth.day)}`,
       sex,
       nationalId: nationalIdFor(birth, sex),
       householdRole: role,
       phone: phone(),
-      email: adult && coin(0.7) ? email(first.en + second.en, surname) : null,
+      email: adult && coin(0.7) ? email(given.emailPart, surname) : null,
     };
   }
 
@@ -399,6 +404,8 @@ export function generatePopulation(options: { seed: number; residents: number; b
 
   const apartmentKo = (floor: number, unit: number): string => `${floor}${pad2(unit)}호`;
   const apartmentEn = (floor: number, unit: number): string => `${floor}${pad2(unit)}`;
+  const officeFloorKo = (floor: number): string => `${floor}층`;
+  const officeFloorEn = (floor: number): string => `${floor}F`;
 
   function household(size: number): SyntheticHousehold {
     const target = drawWeighted(random, DISTRICTS);
@@ -465,8 +472,11 @@ export function generatePopulation(options: { seed: number; residents: number; b
       // Most births fall to parents in their mid-twenties to late thirties.
       const usualFrom = Math.max(from, youngestParentYear + 24);
       const usualTo = Math.min(to, oldestParentYear + 38);
+      // Siblings follow the eldest a few years apart.
+      const spread = (children - 1) * 2;
+      let year = usualFrom <= usualTo - spread && coin(0.85) ? int(usualFrom, usualTo - spread) : int(from, Math.max(from, to - spread));
       for (let i = 0; i < children; i++) {
-        const year = usualFrom <= usualTo && coin(0.85) ? int(usualFrom, usualTo) : int(from, to);
+        if (i > 0) year = Math.min(year + int(1, 4), to);
         members.push(resident('child', coin(0.51) ? 'M' : 'F', year, childSurname));
       }
     }
@@ -536,7 +546,7 @@ export function generatePopulation(options: { seed: number; residents: number; b
     // Opened no earlier than the year the representative turned 20.
     const opened = dateIn(int(Math.max(1990, birthYear + 20), 2025));
     const target = drawWeighted(random, DISTRICTS);
-    const place = address(target, (floor) => `${floor}층`, (floor) => `${floor}F`, 0.8);
+    const place = address(target, officeFloorKo, officeFloorEn, 0.8);
     businesses.push({
       registrationNo,
       nameKo,

@@ -197,3 +197,21 @@ test('search finds agencies and departments by their Korean or English name', as
   const none = await get('/search?q=zzzz');
   assert.match(none.body, /검색 결과가 없습니다/);
 });
+
+test('every link in the header, menu and footer leads to a page that exists, in both languages', async () => {
+  for (const lang of ['ko', 'en']) {
+    const home = await get(`/?lang=${lang}`);
+    const hrefs = [...new Set([...home.body.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')))].filter((h) => !h.startsWith('/assets/'));
+    assert.ok(hrefs.length >= 8, `found ${hrefs.length} links`);
+    for (const href of hrefs) {
+      const res = await get(href);
+      assert.ok(res.statusCode === 200 || res.statusCode === 302, `${href} answered ${res.statusCode}`);
+    }
+  }
+});
+
+test('the status page tells the public whether services run normally', async () => {
+  const res = await get('/status?lang=en');
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /All services are running normally/);
+});
