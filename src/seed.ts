@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
 import { seedRegistry } from './modules/registry/index.ts';
-import { seedIdentity, type SeededAccount } from './modules/identity/index.ts';
+import { listDemoAccounts, seedIdentity, type SeededAccount } from './modules/identity/index.ts';
 import { notify } from './modules/notifications/index.ts';
 
 const SEED_LOCK = 7_261_123;
@@ -33,17 +33,6 @@ export async function seedDemoData(database: Database, config: Pick<Config, 'dem
     if (first) await notify(tx, { accountId: first.id, template: 'notifications.welcome', link: '/', email: true });
     return { seeded: true, accounts, residents: registry.residents, businesses: registry.businesses };
   });
-  if (!result.seeded) result.accounts = await listDemoAccounts(database);
+  if (!result.seeded) result.accounts = await listDemoAccounts(database.db);
   return result;
-}
-
-async function listDemoAccounts(database: Database): Promise<SeededAccount[]> {
-  const rows = await database.db
-    .selectFrom('accounts')
-    .select(['username', 'kind', 'display_name'])
-    .where((eb) => eb.or([eb('username', 'like', 'resident%'), eb('email', 'like', '%@officials.example.kr')]))
-    .orderBy('id')
-    .limit(20)
-    .execute();
-  return rows.map((r) => ({ username: r.username, kind: r.kind, displayName: r.display_name, description: r.kind }));
 }

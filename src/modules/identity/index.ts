@@ -8,7 +8,7 @@ export { identityMessages } from './messages.ts';
 export { identityRoutes, type IdentityRouteDeps } from './routes.ts';
 export { createAgencyDirectory, type AgencyDirectory } from './agency-directory.ts';
 export { createOfficial, type CreateOfficialOptions } from './create-official.ts';
-export { seedIdentity, type SeededAccount, type DemoResidentForAccount } from './seed-identity.ts';
+export { seedIdentity, listDemoAccounts, type SeededAccount, type DemoResidentForAccount } from './seed-identity.ts';
 export { DEMO_PASSWORD } from './demo-agencies.ts';
 export { roles, type Role } from './roles.ts';
 

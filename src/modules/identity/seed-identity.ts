@@ -1,4 +1,4 @@
-import type { Executor } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { demoAgencies, demoOfficials, DEMO_PASSWORD } from './demo-agencies.ts';
 import { grantRoles, insertAccount } from './repository.ts';
@@ -64,4 +64,22 @@ export async function seedIdentity(tx: Executor, residents: DemoResidentForAccou
     await writeAuditEvent(tx, { action: 'identity.demo-data.loaded', actor: { accountId: null }, details: { agencies: demoAgencies.length, accounts: seeded.length } });
   }
   return seeded;
+}
+
+/** The demo accounts of an already seeded database, described as on the first start. */
+export async function listDemoAccounts(db: Db): Promise<SeededAccount[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .leftJoin('agencies', 'agencies.id', 'accounts.agency_id')
+    .select(['accounts.id', 'accounts.username', 'accounts.kind', 'accounts.display_name', 'agencies.name_en'])
+    .where((eb) => eb.or([eb('accounts.username', 'in', demoOfficials.map((o) => o.username)), eb('accounts.username', 'like', 'resident_')]))
+    .orderBy('accounts.id')
+    .execute();
+  const roles = rows.length ? await db.selectFrom('account_roles').select(['account_id', 'role']).where('account_id', 'in', rows.map((r) => r.id)).execute() : [];
+  return rows.map((r) => ({
+    username: r.username,
+    kind: r.kind,
+    displayName: r.display_name,
+    description: r.kind === 'official' ? `${roles.filter((x) => x.account_id === r.id).map((x) => x.role).join(', ')} — ${r.name_en ?? ''}` : 'resident (synthetic)',
+  }));
 }

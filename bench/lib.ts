@@ -1,0 +1,117 @@
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../src/platform/db/database.ts';
+
+export interface HttpOptions {
+  connections: number;
+  /** seconds counted */
+  duration: number;
+  /** seconds of the same load before counting, discarded */
+  warmup: number;
+  headers?: Record<string, string>;
+}
+
+export interface HttpResult {
+  /** mean of the per-second request counts */
+  rps: number;
+  /** milliseconds */
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  /** connection errors, timeouts included */
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  seconds: number;
+}
+
+function fire(url: string, options: HttpOptions, duration: number): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections: options.connections,
+    duration,
+    headers: options.headers ?? {},
+    // The load generator gets a thread of its own: sharing the server's event loop would
+    // measure autocannon's JavaScript as much as the server's.
+    workers: 1,
+  });
+}
+
+/** Loads `url` with autocannon: a discarded warm-up, then the measured run. */
+export async function measureHttp(url: string, options: HttpOptions): Promise<HttpResult> {
+  if (options.warmup > 0) await fire(url, options, options.warmup);
+  const r = await fire(url, options, options.duration);
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
+  return {
+    rps: r.requests.mean,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes,
+    seconds: r.duration,
+  };
+}
+
+export const failedRequests = (r: HttpResult) => r.non2xx + r.errors;
+
+export interface InsertResult {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+/**
+ * Inserts `rows` single rows, one awaited statement at a time, through Kysely's query
+ * builder as Nara's repositories do. Creates its own table, which the caller's database
+ * (in memory, or a throwaway schema) takes away with it.
+ */
+export async function measureInserts(db: Db, rows: number, warmupRows = Math.min(200, rows)): Promise<InsertResult> {
+  await sql`create table bench_inserts (
+    id bigint generated always as identity primary key,
+    label text not null,
+    amount integer not null,
+    created_at timestamptz not null default now()
+  )`.execute(db);
+  const bench = db.withTables<{ bench_inserts: { id: never; label: string; amount: number; created_at: never } }>();
+  const insert = (i: number) => bench.insertInto('bench_inserts').values({ label: `row ${i}`, amount: i }).execute();
+  for (let i = 0; i < warmupRows; i++) await insert(i);
+  const started = performance.now();
+  for (let i = 0; i < rows; i++) await insert(i);
+  const seconds = (performance.now() - started) / 1000;
+  return { rows, seconds, rowsPerSecond: rows / seconds };
+}
+
+export interface Server {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The HTTP ceiling: bare Fastify 5, one short text route, started the way Nara is. */
+export async function startHelloWorld(): Promise<Server> {
+  const app = Fastify({ logger: false });
+  app.get('/', async () => 'hello world');
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url, close: () => app.close() };
+}
+
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    cores: os.availableParallelism(),
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+  };
+}
+
+export const int = (n: number) => Math.round(n).toLocaleString('en-US');
+export const ms = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
