@@ -165,7 +165,7 @@ async function main() {
       };
       line(process.versions.node.startsWith('24.'), `Node.js ${process.versions.node} (24 expected)`);
       line(true, `configuration valid (NODE_ENV=${config.env})`);
-      for (const v of configVariables.filter((v) => v.secret)) line(Boolean(process.env[v.name]) || config.env !== 'production', `${v.name} ${process.env[v.name] ? 'set' : 'not set (development default)'}`);
+      for (const v of configVariables.filter((v) => v.required)) line(Boolean(process.env[v.name]) || config.env !== 'production', `${v.name} ${process.env[v.name] ? 'set' : config.env === 'production' ? 'not set' : 'not set (development default)'}`);
       if (!config.databaseUrl) {
         try {
           mkdirSync(config.dataDir, { recursive: true });

@@ -24,8 +24,12 @@ test('production refuses to boot without its secrets, naming each one', () => {
   );
 });
 
+test('production refuses to guess its public address', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATA_KEY: 'ab'.repeat(32) }), /PUBLIC_URL is required in production/);
+});
+
 test('production boots when its secrets are given and does not load demo data by default', () => {
-  const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATA_KEY: 'ab'.repeat(32) });
+  const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATA_KEY: 'ab'.repeat(32), PUBLIC_URL: 'https://www.nara.example' });
   assert.equal(config.seedDemo, false);
 });
 

@@ -34,8 +34,8 @@ interface Variable {
   key: keyof Config;
   description: string;
   default: string;
-  /** required when NODE_ENV=production */
-  secret?: boolean;
+  /** must be set when NODE_ENV=production: a secret, or a value no default can guess */
+  required?: boolean;
   parse?: (raw: string) => unknown;
 }
 
@@ -46,12 +46,12 @@ export const configVariables: Variable[] = [
   { name: 'NODE_ENV', key: 'env', description: 'development, test or production', default: 'development' },
   { name: 'HOST', key: 'host', description: 'address to listen on', default: '0.0.0.0' },
   { name: 'PORT', key: 'port', description: 'port to listen on', default: '3000', parse: int },
-  { name: 'PUBLIC_URL', key: 'publicUrl', description: 'the address users reach Nara at (links in e-mails, OIDC issuer)', default: 'http://localhost:PORT' },
+  { name: 'PUBLIC_URL', key: 'publicUrl', description: 'the address users reach Nara at (links in e-mails, OIDC issuer)', default: 'http://localhost:PORT', required: true },
   { name: 'DATA_DIR', key: 'dataDir', description: 'where the embedded database (PGlite) keeps its files', default: './data' },
   { name: 'DATABASE_URL', key: 'databaseUrl', description: 'PostgreSQL connection; when unset Nara uses the embedded database under DATA_DIR', default: '(unset)' },
   { name: 'DATABASE_POOL_SIZE', key: 'databasePoolSize', description: 'PostgreSQL connections per instance', default: '10', parse: int },
-  { name: 'SESSION_SECRET', key: 'sessionSecret', description: 'secret for session and CSRF tokens, at least 32 characters', default: 'derived from DATA_DIR in development', secret: true },
-  { name: 'DATA_KEY', key: 'dataKey', description: 'AES-256 key (64 hex digits) that encrypts national ID numbers at rest', default: 'derived from DATA_DIR in development', secret: true },
+  { name: 'SESSION_SECRET', key: 'sessionSecret', description: 'secret for session and CSRF tokens, at least 32 characters', default: 'derived from DATA_DIR in development', required: true },
+  { name: 'DATA_KEY', key: 'dataKey', description: 'AES-256 key (64 hex digits) that encrypts national ID numbers at rest', default: 'derived from DATA_DIR in development', required: true },
   { name: 'SMTP_URL', key: 'smtpUrl', description: 'smtp(s)://user:pass@host:port for outgoing e-mail; when unset, e-mail goes to the development mailbox at /dev/mailbox', default: '(unset)' },
   { name: 'MAIL_FROM', key: 'mailFrom', description: 'sender address of e-mail', default: 'Nara <no-reply@nara.example>' },
   { name: 'LOG_LEVEL', key: 'logLevel', description: 'pino log level', default: 'info' },
@@ -84,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   for (const v of configVariables) {
     const value = env[v.name];
     if (value === undefined || value === '') {
-      if (production && v.secret) problems.push(`${v.name} is required in production (${v.description})`);
+      if (production && v.required) problems.push(`${v.name} is required in production (${v.description})`);
       continue;
     }
     raw[v.key] = v.parse ? v.parse(value) : value;

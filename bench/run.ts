@@ -1,0 +1,235 @@
+// Nara's benchmark harness. Every figure is reported as a ratio to a ceiling measured in
+// the same run on the same machine: absolute requests/s say more about the machine than
+// about Nara. See bench/README.md.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { openDatabase } from '../src/platform/db/database.ts';
+import { failedRequests, int, machine, measureHttp, measureInserts, ms, startHelloWorld, type HttpResult, type InsertResult, type Server } from './lib.ts';
+import { startNara } from './nara.ts';
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return value;
+}
+
+const settings = {
+  duration: envNumber('BENCH_DURATION', 10),
+  warmup: envNumber('BENCH_WARMUP', 2),
+  insertRows: Math.max(1, Math.round(envNumber('BENCH_INSERTS', 2000))),
+  connections: 50,
+  databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+};
+
+interface HttpScenario {
+  /** stable id, the key in latest.json */
+  name: string;
+  label: string;
+  start(): Promise<Server>;
+  path: string;
+  headers?: Record<string, string>;
+  connections: number;
+  /** one request before the load: a problem here means the load would measure the wrong page */
+  check?(status: number, body: string): string | undefined;
+  /** the least acceptable ratio of this scenario's req/s to the hello-world ceiling's */
+  minRatio: number;
+}
+
+/** Add scenarios here; each one runs against the hello-world ceiling of the same run. */
+const scenarios: HttpScenario[] = [
+  {
+    name: 'home-ko',
+    label: `home page (ko), ${settings.connections} connections`,
+    start: () => startNara(),
+    path: '/',
+    headers: { 'accept-language': 'ko' },
+    connections: settings.connections,
+    check: (status, body) => (status !== 200 ? `status ${status}` : /<html[^>]*lang="ko"/.test(body) ? undefined : 'the page is not in Korean'),
+    minRatio: 0.3,
+  },
+];
+
+type Skipped = { skipped: string };
+
+interface ScenarioOutcome {
+  name: string;
+  label: string;
+  result?: HttpResult;
+  problem?: string;
+  ratio?: number;
+  p99Ratio?: number;
+  minRatio: number;
+  verdict: 'PASS' | 'BELOW TARGET' | 'INVALID';
+}
+
+const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
+const loudly: string[] = [];
+
+function errorsOf(label: string, r: HttpResult): boolean {
+  if (failedRequests(r) === 0) return false;
+  const codes = Object.entries(r.statusCodes)
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, n]) => `${n} × ${code}`)
+    .join(', ');
+  loudly.push(`${label}: ${int(r.non2xx)} non-2xx responses${codes ? ` (${codes})` : ''}, ${int(r.errors)} connection errors (${int(r.timeouts)} timeouts) out of ${int(r.requests)} — THIS FIGURE IS NOT VALID`);
+  return true;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message || (error as { code?: string }).code || error.name : String(error));
+
+async function helloWorldCeiling(): Promise<HttpResult> {
+  progress(`hello-world ceiling: ${settings.warmup} s warm-up + ${settings.duration} s`);
+  const server = await startHelloWorld();
+  try {
+    return await measureHttp(server.url, { connections: settings.connections, duration: settings.duration, warmup: settings.warmup });
+  } finally {
+    await server.close();
+  }
+}
+
+async function pgliteInserts(): Promise<InsertResult> {
+  progress(`${int(settings.insertRows)} single-row inserts, PGlite`);
+  const database = await openDatabase({ dataDir: 'memory://' });
+  try {
+    return await measureInserts(database.db, settings.insertRows);
+  } finally {
+    await database.close();
+  }
+}
+
+async function postgresInserts(): Promise<InsertResult | Skipped> {
+  const url = settings.databaseUrl;
+  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  // An unreachable server reports through 'error' too; without a listener that would crash.
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => {});
+    return { skipped: `PostgreSQL unreachable at ${redact(url)}: ${reason(error)}` };
+  }
+  progress(`${int(settings.insertRows)} single-row inserts, PostgreSQL`);
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  try {
+    await admin.query(`create schema ${schema}`);
+    const database = await openDatabase({ databaseUrl: url, dataDir: 'unused', schema });
+    try {
+      return await measureInserts(database.db, settings.insertRows);
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    return { skipped: `PostgreSQL at ${redact(url)} failed: ${reason(error)}` };
+  } finally {
+    await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+    await admin.end().catch(() => {});
+  }
+}
+
+async function runScenario(s: HttpScenario, ceiling: HttpResult): Promise<ScenarioOutcome> {
+  progress(`${s.label}: starting`);
+  const base = { name: s.name, label: s.label, minRatio: s.minRatio };
+  const server = await s.start();
+  try {
+    const url = new URL(s.path, server.url).toString();
+    if (s.check) {
+      const response = await fetch(url, { headers: s.headers ?? {} });
+      const problem = s.check(response.status, await response.text());
+      if (problem) {
+        loudly.push(`${s.label}: the check request failed (${problem}); the load was not run — NO FIGURE`);
+        return { ...base, problem, verdict: 'INVALID' };
+      }
+    }
+    progress(`${s.label}: ${settings.warmup} s warm-up + ${settings.duration} s`);
+    const result = await measureHttp(url, { connections: s.connections, duration: settings.duration, warmup: settings.warmup, headers: s.headers ?? {} });
+    const ratio = result.rps / ceiling.rps;
+    const p99Ratio = ceiling.p99 > 0 ? result.p99 / ceiling.p99 : undefined;
+    const invalid = errorsOf(s.label, result);
+    return { ...base, result, ratio, ...(p99Ratio === undefined ? {} : { p99Ratio }), verdict: invalid ? 'INVALID' : ratio >= s.minRatio ? 'PASS' : 'BELOW TARGET' };
+  } finally {
+    await server.close();
+  }
+}
+
+const host = machine();
+const startedAt = new Date();
+process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((1 + scenarios.length) * (settings.warmup + settings.duration) + 10)} s)\n`);
+
+const hello = await helloWorldCeiling();
+const helloInvalid = errorsOf('hello-world ceiling', hello);
+const pglite = await pgliteInserts();
+const postgres = await postgresInserts();
+const outcomes: ScenarioOutcome[] = [];
+for (const s of scenarios) {
+  try {
+    outcomes.push(await runScenario(s, hello));
+  } catch (error) {
+    loudly.push(`${s.label}: could not run (${reason(error)}) — NO FIGURE`);
+    outcomes.push({ name: s.name, label: s.label, minRatio: s.minRatio, problem: reason(error), verdict: 'INVALID' });
+  }
+}
+
+const col = (text: string, width: number) => text.padEnd(width);
+const num = (text: string, width: number) => text.padStart(width);
+const W = Math.max(`hello-world (Fastify), ${settings.connections} connections`.length, 'single-row insert, PostgreSQL'.length, ...scenarios.map((s) => s.label.length)) + 2;
+const httpFigures = (r: HttpResult) => `${num(int(r.rps), 8)} req/s   p99 ${num(ms(r.p99), 4)} ms`;
+const insertFigures = (r: InsertResult | Skipped) => ('skipped' in r ? `skipped: ${r.skipped}` : `${num(int(r.rowsPerSecond), 8)} rows/s`);
+
+const lines = [
+  `Nara benchmarks — ${host.cores} cores (${host.cpu}), Node ${host.node}, ${startedAt.toISOString()}`,
+  `HTTP: ${settings.duration} s measured after ${settings.warmup} s warm-up, load generator on its own thread of the same machine; inserts: ${int(settings.insertRows)} sequential rows`,
+  '',
+  `ceiling  ${col(`hello-world (Fastify), ${settings.connections} connections`, W)}${httpFigures(hello)}${helloInvalid ? '   INVALID' : ''}`,
+  `ceiling  ${col('single-row insert, PGlite', W)}${insertFigures(pglite)}`,
+  `ceiling  ${col('single-row insert, PostgreSQL', W)}${insertFigures(postgres)}`,
+];
+for (const o of outcomes) {
+  if (!o.result) {
+    lines.push(`scenario ${col(o.label, W)}NO FIGURE: ${o.problem}`);
+    continue;
+  }
+  const p99 = o.p99Ratio === undefined ? '' : `   (p99 ${o.p99Ratio.toFixed(1)} × hello-world)`;
+  lines.push(`scenario ${col(o.label, W)}${httpFigures(o.result)}   ${o.ratio!.toFixed(2)} × hello-world  target ≥ ${o.minRatio.toFixed(2)}  ${o.verdict}${p99}`);
+}
+if (loudly.length > 0) {
+  lines.push('', '!!! REQUEST ERRORS — the figures marked INVALID do not measure what they claim:');
+  for (const l of loudly) lines.push(`!!!   ${l}`);
+}
+console.log(lines.join('\n'));
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const resultsDir = path.join(here, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const report = {
+  startedAt: startedAt.toISOString(),
+  machine: host,
+  settings: { ...settings, databaseUrl: redact(settings.databaseUrl) },
+  ceilings: {
+    helloWorld: { ...hello, valid: !helloInvalid },
+    insertPGlite: pglite,
+    insertPostgres: postgres,
+  },
+  scenarios: outcomes.map((o) => ({ ...o, ceiling: 'helloWorld' })),
+  errors: loudly,
+};
+const file = path.join(resultsDir, 'latest.json');
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+
+// A measurement below target is still a measurement; only request errors make the run fail.
+if (loudly.length > 0) process.exitCode = 1;
