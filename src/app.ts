@@ -66,7 +66,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const migrations = loadMigrations(migrationSources);
   const i18n = createI18n(catalogues);
   const metrics = createMetrics(database.poolStats);
-  const sessions = createSessions({ db, secret: config.sessionSecret, secure: production });
+  // Secure cookies everywhere but development, where Nara is plain http on localhost.
+  const secureCookies = config.env !== 'development';
+  const sessions = createSessions({ db, secret: config.sessionSecret, secure: secureCookies });
   const directory = createAgencyDirectory(db);
   const transport = createMailTransport(config.smtpUrl);
   const devMailbox = !production && transport.kind === 'dev-mailbox';
@@ -92,6 +94,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     sessions,
     metrics,
     production,
+    secureCookies,
     rateLimitPerMinute: config.rateLimitPerMinute,
     loadAccount: (id: number) => loadViewAccount(db, id),
     footerAgencies: directory.footer,

@@ -24,6 +24,7 @@ test('a resident signs in with the demo password and the header greets them by n
   const session = res.cookies.find((c) => c.name === 'nara_sid')!;
   assert.equal(session.httpOnly, true);
   assert.equal(session.sameSite, 'Lax');
+  assert.equal(session.secure, true, 'Secure outside development');
   const home = await t.app.inject({ method: 'GET', url: '/', headers: { cookie: cookiesFrom(res, cookie) } });
   const account = await t.database.db.selectFrom('accounts').select('display_name').where('username', '=', 'resident1').executeTakeFirstOrThrow();
   assert.ok(home.body.includes(`${account.display_name}님`));

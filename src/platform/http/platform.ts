@@ -29,6 +29,7 @@ export interface PlatformDeps {
   sessions: Sessions;
   metrics: Metrics;
   production: boolean;
+  secureCookies: boolean;
   rateLimitPerMinute: number;
   /** the signed-in account for a session's account id (identity supplies it) */
   loadAccount: (accountId: number) => Promise<ViewAccount | undefined>;
@@ -121,7 +122,7 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
     let locale: Locale | undefined;
     if (isLocale(asked)) {
       locale = asked;
-      reply.setCookie(LANG_COOKIE, asked, { path: '/', sameSite: 'lax', maxAge: 31_536_000, httpOnly: true, secure: deps.production });
+      reply.setCookie(LANG_COOKIE, asked, { path: '/', sameSite: 'lax', maxAge: 31_536_000, httpOnly: true, secure: deps.secureCookies });
     } else {
       const cookie = request.cookies[LANG_COOKIE];
       locale = isLocale(cookie) ? cookie : negotiateLocale(request.headers['accept-language']);

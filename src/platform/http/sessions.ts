@@ -15,7 +15,7 @@ export interface SessionState {
 export interface SessionOptions {
   db: Db;
   secret: string;
-  /** Secure cookies everywhere but development and test (plain http on localhost). */
+  /** the Secure cookie attribute: on everywhere but development */
   secure: boolean;
   idleMinutes?: number;
   absoluteHours?: number;
