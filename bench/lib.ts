@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -27,6 +28,8 @@ export interface HttpResult {
   timeouts: number;
   statusCodes: Record<string, number>;
   seconds: number;
+  /** share of the machine other processes used meanwhile (Linux), see startCpuMeter */
+  otherCpu: number | undefined;
 }
 
 function fire(url: string, options: HttpOptions, duration: number): Promise<autocannon.Result> {
@@ -44,7 +47,9 @@ function fire(url: string, options: HttpOptions, duration: number): Promise<auto
 /** Loads `url` with autocannon: a discarded warm-up, then the measured run. */
 export async function measureHttp(url: string, options: HttpOptions): Promise<HttpResult> {
   if (options.warmup > 0) await fire(url, options, options.warmup);
+  const meter = startCpuMeter();
   const r = await fire(url, options, options.duration);
+  const otherCpu = meter();
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
   return {
@@ -57,6 +62,7 @@ export async function measureHttp(url: string, options: HttpOptions): Promise<Ht
     timeouts: r.timeouts,
     statusCodes,
     seconds: r.duration,
+    otherCpu,
   };
 }
 
@@ -66,6 +72,7 @@ export interface InsertResult {
   rows: number;
   seconds: number;
   rowsPerSecond: number;
+  otherCpu: number | undefined;
 }
 
 /**
@@ -83,10 +90,11 @@ export async function measureInserts(db: Db, rows: number, warmupRows = Math.min
   const bench = db.withTables<{ bench_inserts: { id: never; label: string; amount: number; created_at: never } }>();
   const insert = (i: number) => bench.insertInto('bench_inserts').values({ label: `row ${i}`, amount: i }).execute();
   for (let i = 0; i < warmupRows; i++) await insert(i);
+  const meter = startCpuMeter();
   const started = performance.now();
   for (let i = 0; i < rows; i++) await insert(i);
   const seconds = (performance.now() - started) / 1000;
-  return { rows, seconds, rowsPerSecond: rows / seconds };
+  return { rows, seconds, rowsPerSecond: rows / seconds, otherCpu: meter() };
 }
 
 export interface Server {
@@ -100,6 +108,41 @@ export async function startHelloWorld(): Promise<Server> {
   app.get('/', async () => 'hello world');
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { url, close: () => app.close() };
+}
+
+// USER_HZ: 100 on every Linux that Node runs on.
+const TICKS_PER_SECOND = 100;
+
+function machineBusySeconds(): number | undefined {
+  try {
+    // cpu  user nice system idle iowait irq softirq …: all but idle and iowait are busy.
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 8).map(Number);
+    const busy = f.reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+    return Number.isFinite(busy) ? busy / TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts measuring how much of the machine's CPU went to other processes; the returned
+ * function stops and gives that share (0–1). A ratio is only fair when both of its
+ * figures ran on an otherwise idle machine, so the report flags any run that did not.
+ * Kernel work on this process's behalf (loopback TCP) can count as "other": a few
+ * per cent is normal.
+ */
+export function startCpuMeter(): () => number | undefined {
+  const machine0 = machineBusySeconds();
+  const own0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const machine1 = machineBusySeconds();
+    if (machine0 === undefined || machine1 === undefined) return undefined;
+    const own = process.cpuUsage(own0);
+    const wall = (performance.now() - t0) / 1000;
+    const other = machine1 - machine0 - (own.user + own.system) / 1e6;
+    return Math.min(1, Math.max(0, other / (wall * os.availableParallelism())));
+  };
 }
 
 export function machine() {
