@@ -1,10 +1,15 @@
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
+import type { Server, ServerKind } from './servers.ts';
+
+export type { Server, ServerKind };
 
 export interface HttpOptions {
   connections: number;
@@ -13,6 +18,8 @@ export interface HttpOptions {
   /** seconds of the same load before counting, discarded */
   warmup: number;
   headers?: Record<string, string>;
+  /** processes whose CPU is part of the measurement (the server's), not disturbance */
+  pids?: number[];
 }
 
 export interface HttpResult {
@@ -38,16 +45,13 @@ function fire(url: string, options: HttpOptions, duration: number): Promise<auto
     connections: options.connections,
     duration,
     headers: options.headers ?? {},
-    // The load generator gets a thread of its own: sharing the server's event loop would
-    // measure autocannon's JavaScript as much as the server's.
-    workers: 1,
   });
 }
 
 /** Loads `url` with autocannon: a discarded warm-up, then the measured run. */
 export async function measureHttp(url: string, options: HttpOptions): Promise<HttpResult> {
   if (options.warmup > 0) await fire(url, options, options.warmup);
-  const meter = startCpuMeter();
+  const meter = startCpuMeter(options.pids);
   const r = await fire(url, options, options.duration);
   const otherCpu = meter();
   const statusCodes: Record<string, number> = {};
@@ -97,17 +101,40 @@ export async function measureInserts(db: Db, rows: number, warmupRows = Math.min
   return { rows, seconds, rowsPerSecond: rows / seconds, otherCpu: meter() };
 }
 
-export interface Server {
-  url: string;
-  close(): Promise<void>;
-}
+const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** The HTTP ceiling: bare Fastify 5, one short text route, started the way Nara is. */
-export async function startHelloWorld(): Promise<Server> {
-  const app = Fastify({ logger: false });
-  app.get('/', async () => 'hello world');
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, close: () => app.close() };
+/**
+ * Starts a server in a child process of its own (bench/serve.ts), as Nara runs in
+ * production: its own heap and JIT state, untouched by the other servers of the run, and
+ * an event loop that autocannon, running here, does not share. Its output goes to stderr
+ * so that stdout stays the report.
+ */
+export function spawnServer(kind: ServerKind, options: object = {}): Promise<Server> {
+  const child = fork(path.join(here, 'serve.ts'), [kind, JSON.stringify(options)], { stdio: ['ignore', 2, 2, 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const close = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.send({ cmd: 'close' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(timer);
+    if (code !== 0) throw new Error(`${kind} server did not close cleanly (exit ${code ?? 'by signal'})`);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${kind} server did not start within 120 s`));
+    }, 120_000);
+    child.once('message', (message: { url?: string; error?: string }) => {
+      clearTimeout(timer);
+      if (message.url) resolve({ url: message.url, pid: child.pid!, close });
+      else reject(new Error(`${kind} server failed to start: ${message.error ?? 'no reason given'}`));
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} server exited (${code ?? 'by signal'}) before it was listening`));
+    });
+  });
 }
 
 // USER_HZ: 100 on every Linux that Node runs on.
@@ -124,23 +151,37 @@ function machineBusySeconds(): number | undefined {
   }
 }
 
+/** CPU seconds a process (all its threads) has used so far; 0 when it cannot be read. */
+function processSeconds(pid: number): number {
+  try {
+    // pid (comm) state …: utime and stime are the 12th and 13th fields after the comm.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Starts measuring how much of the machine's CPU went to other processes; the returned
  * function stops and gives that share (0–1). A ratio is only fair when both of its
  * figures ran on an otherwise idle machine, so the report flags any run that did not.
- * Kernel work on this process's behalf (loopback TCP) can count as "other": a few
- * per cent is normal.
+ * `pids` are processes of the measurement itself (the server under load). Kernel work on
+ * their behalf (loopback TCP) can count as "other": a few per cent is normal.
  */
-export function startCpuMeter(): () => number | undefined {
+export function startCpuMeter(pids: number[] = []): () => number | undefined {
   const machine0 = machineBusySeconds();
   const own0 = process.cpuUsage();
+  const children0 = pids.map(processSeconds);
   const t0 = performance.now();
   return () => {
     const machine1 = machineBusySeconds();
     if (machine0 === undefined || machine1 === undefined) return undefined;
     const own = process.cpuUsage(own0);
+    const children = pids.reduce((sum, pid, i) => sum + processSeconds(pid) - children0[i]!, 0);
     const wall = (performance.now() - t0) / 1000;
-    const other = machine1 - machine0 - (own.user + own.system) / 1e6;
+    const other = machine1 - machine0 - (own.user + own.system) / 1e6 - children;
     return Math.min(1, Math.max(0, other / (wall * os.availableParallelism())));
   };
 }
@@ -157,4 +198,5 @@ export function machine() {
 }
 
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');
-export const ms = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
+// autocannon records whole milliseconds; keep any fraction it does give.
+export const ms = (n: number) => (Number.isInteger(n) || n >= 10 ? String(Math.round(n)) : n.toFixed(1));

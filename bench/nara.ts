@@ -3,7 +3,7 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { loadMigrations, migrate } from '../src/platform/db/migrate.ts';
 import { buildApp, migrationSources } from '../src/app.ts';
 import { seedDemoData } from '../src/seed.ts';
-import type { Server } from './lib.ts';
+import type { Server } from './servers.ts';
 
 export interface NaraOptions {
   config?: Partial<Config>;

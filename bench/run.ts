@@ -7,8 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase } from '../src/platform/db/database.ts';
-import { failedRequests, int, machine, measureHttp, measureInserts, ms, startHelloWorld, type HttpResult, type InsertResult, type Server } from './lib.ts';
-import { startNara } from './nara.ts';
+import { failedRequests, int, machine, measureHttp, measureInserts, ms, spawnServer, startCpuMeter, type HttpResult, type InsertResult, type Server } from './lib.ts';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -45,7 +44,7 @@ const scenarios: HttpScenario[] = [
   {
     name: 'home-ko',
     label: `home page (ko), ${settings.connections} connections`,
-    start: () => startNara(),
+    start: () => spawnServer('nara', { config: { demoResidents: 500 } }),
     path: '/',
     headers: { 'accept-language': 'ko' },
     connections: settings.connections,
@@ -68,13 +67,23 @@ interface ScenarioOutcome {
 }
 
 const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
+
 const loudly: string[] = [];
+/** above this share of the machine busy elsewhere, a figure is flagged as disturbed */
+const NOISE = 0.1;
+const noisy: string[] = [];
+
+function noiseOf(label: string, otherCpu: number | undefined): string {
+  if (otherCpu === undefined || otherCpu <= NOISE) return '';
+  noisy.push(`${label}: other processes used ${Math.round(otherCpu * 100)} % of the CPU meanwhile`);
+  return '   (disturbed)';
+}
 
 function errorsOf(label: string, r: HttpResult): boolean {
   if (failedRequests(r) === 0) return false;
   const codes = Object.entries(r.statusCodes)
     .filter(([code]) => !code.startsWith('2'))
-    .map(([code, n]) => `${n} × ${code}`)
+    .map(([code, n]) => `${int(n)} × ${code}`)
     .join(', ');
   loudly.push(`${label}: ${int(r.non2xx)} non-2xx responses${codes ? ` (${codes})` : ''}, ${int(r.errors)} connection errors (${int(r.timeouts)} timeouts) out of ${int(r.requests)} — THIS FIGURE IS NOT VALID`);
   return true;
@@ -92,13 +101,22 @@ function redact(url: string): string {
 
 const reason = (error: unknown) => (error instanceof Error ? error.message || (error as { code?: string }).code || error.name : String(error));
 
-async function helloWorldCeiling(): Promise<HttpResult> {
-  progress(`hello-world ceiling: ${settings.warmup} s warm-up + ${settings.duration} s`);
-  const server = await startHelloWorld();
+/** A server that will not close is a harness bug to see, not a reason to lose the figure. */
+async function closeServer(server: Server, label: string) {
   try {
-    return await measureHttp(server.url, { connections: settings.connections, duration: settings.duration, warmup: settings.warmup });
-  } finally {
     await server.close();
+  } catch (error) {
+    loudly.push(`${label}: the server did not close cleanly (${reason(error)})`);
+  }
+}
+
+async function helloWorldCeiling(why = ''): Promise<HttpResult> {
+  progress(`hello-world ceiling${why ? ` ${why}` : ''}: ${settings.warmup} s warm-up + ${settings.duration} s`);
+  const server = await spawnServer('hello-world');
+  try {
+    return await measureHttp(server.url, { connections: settings.connections, duration: settings.duration, warmup: settings.warmup, pids: [server.pid!] });
+  } finally {
+    await closeServer(server, 'hello-world');
   }
 }
 
@@ -156,19 +174,23 @@ async function runScenario(s: HttpScenario, ceiling: HttpResult): Promise<Scenar
       }
     }
     progress(`${s.label}: ${settings.warmup} s warm-up + ${settings.duration} s`);
-    const result = await measureHttp(url, { connections: s.connections, duration: settings.duration, warmup: settings.warmup, headers: s.headers ?? {} });
+    const result = await measureHttp(url, { connections: s.connections, duration: settings.duration, warmup: settings.warmup, headers: s.headers ?? {}, pids: server.pid ? [server.pid] : [] });
     const ratio = result.rps / ceiling.rps;
     const p99Ratio = ceiling.p99 > 0 ? result.p99 / ceiling.p99 : undefined;
     const invalid = errorsOf(s.label, result);
     return { ...base, result, ratio, ...(p99Ratio === undefined ? {} : { p99Ratio }), verdict: invalid ? 'INVALID' : ratio >= s.minRatio ? 'PASS' : 'BELOW TARGET' };
   } finally {
-    await server.close();
+    await closeServer(server, s.label);
   }
 }
 
 const host = machine();
 const startedAt = new Date();
-process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((1 + scenarios.length) * (settings.warmup + settings.duration) + 10)} s)\n`);
+// A second of doing nothing first: is the machine quiet enough to measure on?
+const idleMeter = startCpuMeter();
+await new Promise((resolve) => setTimeout(resolve, 1000));
+const busyBefore = idleMeter();
+process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((2 + scenarios.length) * (settings.warmup + settings.duration) + 12)} s)\n`);
 
 const hello = await helloWorldCeiling();
 const helloInvalid = errorsOf('hello-world ceiling', hello);
@@ -184,19 +206,31 @@ for (const s of scenarios) {
   }
 }
 
+// The ceiling again, after everything: if the machine changed speed during the run (a
+// busy neighbour, throttling), the two differ and the ratios above cannot be trusted.
+const helloAfter = await helloWorldCeiling('again, to check the machine held steady');
+const helloAfterInvalid = errorsOf('hello-world ceiling (again)', helloAfter);
+const drift = helloAfter.rps / hello.rps - 1;
+const DRIFT_LIMIT = 0.1;
+
 const col = (text: string, width: number) => text.padEnd(width);
 const num = (text: string, width: number) => text.padStart(width);
-const W = Math.max(`hello-world (Fastify), ${settings.connections} connections`.length, 'single-row insert, PostgreSQL'.length, ...scenarios.map((s) => s.label.length)) + 2;
+const helloLabel = `hello-world (Fastify), ${settings.connections} connections`;
+const W = Math.max(helloLabel.length, 'single-row insert, PostgreSQL'.length, ...scenarios.map((s) => s.label.length)) + 2;
 const httpFigures = (r: HttpResult) => `${num(int(r.rps), 8)} req/s   p99 ${num(ms(r.p99), 4)} ms`;
-const insertFigures = (r: InsertResult | Skipped) => ('skipped' in r ? `skipped: ${r.skipped}` : `${num(int(r.rowsPerSecond), 8)} rows/s`);
+const insertFigures = (label: string | undefined, r: InsertResult | Skipped) =>
+  'skipped' in r ? `skipped: ${r.skipped}` : `${num(int(r.rowsPerSecond), 8)} rows/s${label ? noiseOf(label, r.otherCpu) : ''}`;
 
 const lines = [
   `Nara benchmarks — ${host.cores} cores (${host.cpu}), Node ${host.node}, ${startedAt.toISOString()}`,
-  `HTTP: ${settings.duration} s measured after ${settings.warmup} s warm-up, load generator on its own thread of the same machine; inserts: ${int(settings.insertRows)} sequential rows`,
+  `HTTP: ${settings.duration} s measured after ${settings.warmup} s warm-up, each server in a child process of its own, load generator in this one; inserts: ${int(settings.insertRows)} sequential rows`,
   '',
-  `ceiling  ${col(`hello-world (Fastify), ${settings.connections} connections`, W)}${httpFigures(hello)}${helloInvalid ? '   INVALID' : ''}`,
-  `ceiling  ${col('single-row insert, PGlite', W)}${insertFigures(pglite)}`,
-  `ceiling  ${col('single-row insert, PostgreSQL', W)}${insertFigures(postgres)}`,
+  ...(busyBefore === undefined ? [] : [`other processes used ${Math.round(busyBefore * 100)} % of the CPU in the second before the run${busyBefore > NOISE ? ' — NOT A QUIET MACHINE, figures may be disturbed' : ''}`]),
+  '',
+  `ceiling  ${col(helloLabel, W)}${httpFigures(hello)}${helloInvalid ? '   INVALID' : ''}${noiseOf('hello-world ceiling', hello.otherCpu)}`,
+  `ceiling  ${col('single-row insert, PGlite', W)}${insertFigures('single-row insert, PGlite', pglite)}`,
+  // The PostgreSQL server is another process, so its own work would read as disturbance.
+  `ceiling  ${col('single-row insert, PostgreSQL', W)}${insertFigures(undefined, postgres)}`,
 ];
 for (const o of outcomes) {
   if (!o.result) {
@@ -204,10 +238,24 @@ for (const o of outcomes) {
     continue;
   }
   const p99 = o.p99Ratio === undefined ? '' : `   (p99 ${o.p99Ratio.toFixed(1)} × hello-world)`;
-  lines.push(`scenario ${col(o.label, W)}${httpFigures(o.result)}   ${o.ratio!.toFixed(2)} × hello-world  target ≥ ${o.minRatio.toFixed(2)}  ${o.verdict}${p99}`);
+  lines.push(`scenario ${col(o.label, W)}${httpFigures(o.result)}   ${o.ratio!.toFixed(2)} × hello-world  target ≥ ${o.minRatio.toFixed(2)}  ${o.verdict}${p99}${noiseOf(o.label, o.result.otherCpu)}`);
+}
+lines.push(
+  '',
+  `check    ${col('hello-world again, after the scenarios', W)}${httpFigures(helloAfter)}${helloAfterInvalid ? '   INVALID' : ''}   ${drift >= 0 ? '+' : '−'}${Math.abs(drift * 100).toFixed(0)} % from the ceiling${
+    Math.abs(drift) > DRIFT_LIMIT ? `  — UNSTEADY MACHINE: more than ${DRIFT_LIMIT * 100} %, ratios unreliable` : ', steady'
+  }${noiseOf('hello-world ceiling (again)', helloAfter.otherCpu)}`,
+);
+if (Math.abs(drift) > DRIFT_LIMIT) {
+  const against = outcomes.filter((o) => o.result).map((o) => `${o.name} ${(o.result!.rps / helloAfter.rps).toFixed(2)}`);
+  if (against.length > 0) lines.push(`         against this second ceiling the ratios would be: ${against.join(', ')}`);
+}
+if (noisy.length > 0) {
+  lines.push('', `Disturbed: other processes took more than ${NOISE * 100} % of the CPU during these measurements; their ratios are unreliable, run again on a quiet machine:`);
+  for (const l of noisy) lines.push(`    ${l}`);
 }
 if (loudly.length > 0) {
-  lines.push('', '!!! REQUEST ERRORS — the figures marked INVALID do not measure what they claim:');
+  lines.push('', '!!! ERRORS — figures marked INVALID or missing do not measure what they claim:');
   for (const l of loudly) lines.push(`!!!   ${l}`);
 }
 console.log(lines.join('\n'));
@@ -217,19 +265,22 @@ const resultsDir = path.join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const report = {
   startedAt: startedAt.toISOString(),
-  machine: host,
+  machine: { ...host, otherCpuBeforeRun: busyBefore },
   settings: { ...settings, databaseUrl: redact(settings.databaseUrl) },
   ceilings: {
     helloWorld: { ...hello, valid: !helloInvalid },
+    helloWorldAfter: { ...helloAfter, valid: !helloAfterInvalid, drift, steady: Math.abs(drift) <= DRIFT_LIMIT },
     insertPGlite: pglite,
     insertPostgres: postgres,
   },
-  scenarios: outcomes.map((o) => ({ ...o, ceiling: 'helloWorld' })),
+  scenarios: outcomes.map((o) => ({ ...o, ceiling: 'helloWorld', ...(o.result ? { ratioAgainstHelloWorldAfter: o.result.rps / helloAfter.rps } : {}) })),
   errors: loudly,
+  disturbed: noisy,
 };
 const file = path.join(resultsDir, 'latest.json');
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 
-// A measurement below target is still a measurement; only request errors make the run fail.
+// A figure below target is still a measurement; only a broken one (failed requests, a
+// server that would not start or stop) makes the run fail.
 if (loudly.length > 0) process.exitCode = 1;

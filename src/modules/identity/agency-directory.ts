@@ -11,29 +11,38 @@ type Rows = { agencies: Awaited<ReturnType<typeof listAgencies>>; departments: A
  * kept in memory; `refresh()` after a change, and every few minutes for other instances.
  */
 export function createAgencyDirectory(db: Db) {
-  let rows: Rows = { agencies: [], departments: [] };
   const pick = (locale: Locale, ko: string, en: string) => (locale === 'ko' ? ko : en);
+  // Views per locale are built once per refresh: every page shows the footer.
+  let views: Record<Locale, { list: AgencyView[]; footer: FooterAgency[] }> = { ko: { list: [], footer: [] }, en: { list: [], footer: [] } };
+
+  function build(rows: Rows, locale: Locale) {
+    const byId = new Map(rows.agencies.map((a) => [a.id, a]));
+    const list = rows.agencies.map((a) => {
+      const parent = a.parent_id ? byId.get(a.parent_id) : undefined;
+      return {
+        code: a.code,
+        name: pick(locale, a.name_ko, a.name_en),
+        parentName: parent ? pick(locale, parent.name_ko, parent.name_en) : null,
+        phone: a.phone,
+        email: a.email,
+        address: pick(locale, a.address_ko, a.address_en),
+        departments: rows.departments.filter((d) => d.agency_id === a.id).map((d) => ({ name: pick(locale, d.name_ko, d.name_en), phone: d.phone })),
+      };
+    });
+    const footer = rows.agencies.filter((a) => a.parent_id === null).map((a) => ({ name: pick(locale, a.name_ko, a.name_en), phone: a.phone, website: a.website }));
+    return { list, footer };
+  }
+
   return {
     async refresh() {
-      rows = { agencies: await listAgencies(db), departments: await listDepartments(db) };
+      const rows: Rows = { agencies: await listAgencies(db), departments: await listDepartments(db) };
+      views = { ko: build(rows, 'ko'), en: build(rows, 'en') };
     },
     footer(locale: Locale): FooterAgency[] {
-      return rows.agencies.filter((a) => a.parent_id === null).map((a) => ({ name: pick(locale, a.name_ko, a.name_en), phone: a.phone, website: a.website }));
+      return views[locale].footer;
     },
     list(locale: Locale): AgencyView[] {
-      const byId = new Map(rows.agencies.map((a) => [a.id, a]));
-      return rows.agencies.map((a) => {
-        const parent = a.parent_id ? byId.get(a.parent_id) : undefined;
-        return {
-          code: a.code,
-          name: pick(locale, a.name_ko, a.name_en),
-          parentName: parent ? pick(locale, parent.name_ko, parent.name_en) : null,
-          phone: a.phone,
-          email: a.email,
-          address: pick(locale, a.address_ko, a.address_en),
-          departments: rows.departments.filter((d) => d.agency_id === a.id).map((d) => ({ name: pick(locale, d.name_ko, d.name_en), phone: d.phone })),
-        };
-      });
+      return views[locale].list;
     },
   };
 }

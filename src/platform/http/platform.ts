@@ -5,7 +5,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyError } from
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyCompress from '@fastify/compress';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { h } from 'preact';
 import './types.ts';
@@ -14,6 +13,7 @@ import { defaultLocale, isLocale, negotiateLocale, type I18n, type Locale } from
 import type { Sessions } from './sessions.ts';
 import type { Metrics } from './metrics.ts';
 import { hitRateLimit } from './rate-limit.ts';
+import { securityHeaders } from './security-headers.ts';
 import { renderPage } from '../views/render.ts';
 import { ErrorPage } from '../views/error-page.tsx';
 import type { FooterAgency, MenuItem, PageContext, ViewAccount } from '../views/context.ts';
@@ -49,13 +49,14 @@ function wantsJson(request: FastifyRequest): boolean {
 export function createPageContext(deps: PlatformDeps) {
   return async function pageContext(request: FastifyRequest, reply: FastifyReply, options: { form?: boolean } = {}): Promise<PageContext> {
     const session = options.form || request.account ? await deps.sessions.ensure(request, reply) : request.session;
-    const url = new URL(request.url, 'http://nara.invalid');
-    url.searchParams.delete('lang');
+    const q = request.url.indexOf('?');
+    const query = new URLSearchParams(q === -1 ? '' : request.url.slice(q + 1));
+    query.delete('lang');
     return {
       locale: request.locale,
       t: request.t,
-      path: url.pathname,
-      query: url.searchParams,
+      path: q === -1 ? request.url : request.url.slice(0, q),
+      query,
       requestId: request.id,
       account: request.account,
       csrfToken: session?.csrfToken,
@@ -77,26 +78,6 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 1_048_576 });
   await app.register(fastifyCompress, { threshold: 2048 });
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        ...(deps.production ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    strictTransportSecurity: deps.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
-  });
 
   // KRDS assets from the krds-uiux package and Nara's own, served by Nara itself.
   const krdsRoot = path.join(path.dirname(require.resolve('krds-uiux/package.json')), 'resources');
@@ -113,7 +94,9 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
     return this.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache, private').send(renderPage(vnode));
   });
 
+  const headers = securityHeaders(deps.production);
   app.addHook('onRequest', async (request, reply) => {
+    reply.headers(headers);
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/assets/')) return;
     // Language: ?lang= (remembered in a cookie), then the cookie, then Accept-Language.

@@ -43,9 +43,21 @@ export function createI18n(catalogues: Catalogue[]): I18n {
   };
 }
 
+// Browsers send a handful of distinct headers, so remember the answers; bounded so that
+// a client sending endless variations cannot grow it.
+const negotiated = new Map<string, Locale | undefined>();
+
 /** Picks the best supported locale from an Accept-Language header (RFC 9110 q-values). */
 export function negotiateLocale(header: string | undefined): Locale | undefined {
   if (!header) return undefined;
+  if (negotiated.has(header)) return negotiated.get(header);
+  const locale = parseAcceptLanguage(header);
+  if (negotiated.size >= 1000) negotiated.clear();
+  negotiated.set(header, locale);
+  return locale;
+}
+
+function parseAcceptLanguage(header: string): Locale | undefined {
   const ranked = header
     .split(',')
     .map((part, index) => {
