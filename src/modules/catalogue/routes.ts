@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { h } from 'preact';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
+import { createPageCache } from '../../platform/views/page-cache.ts';
+import { renderPage } from '../../platform/views/render.ts';
 import type { AgencyDirectory } from '../identity/index.ts';
 import { HomePage } from './views/home-page.tsx';
 import { SearchPage, type SearchHit } from './views/search-page.tsx';
@@ -17,9 +19,12 @@ const normalize = (s: string) => s.normalize('NFC').toLowerCase().replace(/\s+/g
 export function catalogueRoutes(deps: CatalogueRouteDeps): FastifyPluginAsyncTypebox {
   const { pageContext, directory } = deps;
   return async (app) => {
+    const anonymousPages = createPageCache();
     app.get('/', { schema: { hide: true } }, async (request, reply) => {
       const ctx = await pageContext(request, reply);
-      return reply.page(h(HomePage, { ctx, agencyCount: directory.list(request.locale).length }));
+      const render = () => renderPage(h(HomePage, { ctx, agencyCount: directory.list(request.locale).length }));
+      // Only a visitor with no session at all sees the shared copy.
+      return reply.pageHtml(request.session ? render() : anonymousPages.get(`home:${request.locale}:${request.url}`, render));
     });
 
     for (const name of ['privacy', 'accessibility']) {

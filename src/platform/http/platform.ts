@@ -91,7 +91,10 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
   app.decorateRequest('session', null);
   app.decorateRequest('account', undefined);
   app.decorateReply('page', function (this: FastifyReply, vnode, status = 200) {
-    return this.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache, private').send(renderPage(vnode));
+    return this.pageHtml(renderPage(vnode), status);
+  });
+  app.decorateReply('pageHtml', function (this: FastifyReply, html: string, status = 200) {
+    return this.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache, private').send(html);
   });
 
   const headers = securityHeaders(deps.production);

@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a full HTML page (layout included by the view) with the given status. */
     page(vnode: VNode<any>, status?: number): FastifyReply;
+    /** Sends an already rendered page (from the page cache). */
+    pageHtml(html: string, status?: number): FastifyReply;
   }
   interface FastifyContextConfig {
     /** false for endpoints authenticated otherwise than by session cookie */
