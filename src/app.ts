@@ -59,7 +59,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: production,
+    // Trusting X-Forwarded-For from anyone would let a client choose its own address.
+    // A number is a hop count: Fastify accepts it (proxy-addr), though its type lists only the others.
+    trustProxy: config.trustProxy as boolean,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

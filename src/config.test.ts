@@ -43,3 +43,10 @@ test('every configuration key has exactly one environment variable', () => {
   const keys = configVariables.map((v) => v.key);
   assert.equal(new Set(keys).size, keys.length);
 });
+
+test('client addresses come from X-Forwarded-For only when load balancers are declared', () => {
+  assert.equal(loadConfig({}).trustProxy, false);
+  assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'maybe' }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('TRUST_PROXY')));
+});

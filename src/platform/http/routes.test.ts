@@ -215,3 +215,24 @@ test('the status page tells the public whether services run normally', async () 
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /All services are running normally/);
 });
+
+test('without declared load balancers a client cannot choose its address with X-Forwarded-For', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const res = await t.app.inject({ method: 'POST', url: '/sign-in', remoteAddress: '198.51.100.7', headers: { 'x-forwarded-for': `192.0.2.${i}` }, payload: {} });
+    statuses.push(res.statusCode);
+  }
+  assert.equal(statuses.at(-1), 429, `rotating X-Forwarded-For did not escape the limit: ${statuses}`);
+});
+
+test('behind a declared load balancer each client is limited by its own forwarded address', async () => {
+  const behind = await testApp({ seed: false, config: { rateLimitPerMinute: 2, trustProxy: 1 } });
+  try {
+    const post = (client: string) => behind.app.inject({ method: 'POST', url: '/sign-in', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': client }, payload: {} });
+    for (let i = 0; i < 3; i++) await post('192.0.2.50');
+    assert.equal((await post('192.0.2.50')).statusCode, 429);
+    assert.notEqual((await post('192.0.2.51')).statusCode, 429, 'another client behind the same balancer is not limited');
+  } finally {
+    await behind.close();
+  }
+});
