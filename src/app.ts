@@ -60,8 +60,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : randomUUID();
     },
     // Trusting X-Forwarded-For from anyone would let a client choose its own address.
-    // A number is a hop count: Fastify accepts it (proxy-addr), though its type lists only the others.
-    trustProxy: config.trustProxy as boolean,
+    trustProxy: config.trustProxy.trim() === '' ? false : config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

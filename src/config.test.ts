@@ -45,8 +45,7 @@ test('every configuration key has exactly one environment variable', () => {
 });
 
 test('client addresses come from X-Forwarded-For only when load balancers are declared', () => {
-  assert.equal(loadConfig({}).trustProxy, false);
-  assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
-  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
-  assert.throws(() => loadConfig({ TRUST_PROXY: 'maybe' }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('TRUST_PROXY')));
+  assert.equal(loadConfig({}).trustProxy, '');
+  assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5' }).trustProxy, '10.0.0.0/8, 192.168.1.5');
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'true' }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith('TRUST_PROXY')));
 });

@@ -26,7 +26,7 @@ export const ConfigSchema = Type.Object({
   rateLimitPerMinute: Type.Integer({ minimum: 1 }),
   jobPollMs: Type.Integer({ minimum: 10 }),
   timeZone: Type.String({ minLength: 1 }),
-  trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1, maximum: 10 })]),
+  trustProxy: Type.String({ pattern: '^[0-9a-fA-F.:/, ]*$' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -61,7 +61,7 @@ export const configVariables: Variable[] = [
   { name: 'DEMO_RESIDENTS', key: 'demoResidents', description: 'how many synthetic residents the demo data has', default: '3000', parse: int },
   { name: 'RATE_LIMIT_PER_MINUTE', key: 'rateLimitPerMinute', description: 'form submissions and API writes per client address per minute', default: '120', parse: int },
   { name: 'JOB_POLL_MS', key: 'jobPollMs', description: 'how often the job runner looks for due jobs', default: '1000', parse: int },
-  { name: 'TRUST_PROXY', key: 'trustProxy', description: 'how many load balancers stand in front of Nara (their X-Forwarded-For gives the client address for rate limits and logs); false when clients connect directly', default: 'false', parse: (raw) => (/^\d+$/.test(raw) ? Number(raw) : bool(raw)) },
+  { name: 'TRUST_PROXY', key: 'trustProxy', description: 'addresses or CIDR ranges of the load balancers in front of Nara, comma-separated (e.g. 10.0.0.0/8); only their X-Forwarded-For is believed for the client address. Empty when clients connect directly', default: '(empty)' },
   { name: 'TZ_DEPLOYMENT', key: 'timeZone', description: 'the deployment time zone for deadlines and dates on screen', default: 'Asia/Seoul' },
 ];
 
@@ -110,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerMinute: 120,
     jobPollMs: 1000,
     timeZone: 'Asia/Seoul',
-    trustProxy: false,
+    trustProxy: '',
     ...raw,
     ...overrides,
   };

@@ -226,7 +226,7 @@ test('without declared load balancers a client cannot choose its address with X-
 });
 
 test('behind a declared load balancer each client is limited by its own forwarded address', async () => {
-  const behind = await testApp({ seed: false, config: { rateLimitPerMinute: 2, trustProxy: 1 } });
+  const behind = await testApp({ seed: false, config: { rateLimitPerMinute: 2, trustProxy: '10.0.0.0/8' } });
   try {
     const post = (client: string) => behind.app.inject({ method: 'POST', url: '/sign-in', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': client }, payload: {} });
     for (let i = 0; i < 3; i++) await post('192.0.2.50');
