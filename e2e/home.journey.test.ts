@@ -96,7 +96,7 @@ test('every page of the foundation meets WCAG 2.2 AA in both languages', { skip:
   await context.close();
 });
 
-test('a resident signs in with the keyboard alone, after a mistake that keeps what they typed, and reads the inbox', { skip: chromiumMissing }, async () => {
+test('a resident signs in with the keyboard alone, after a mistake that keeps what they typed, reads the inbox and sees their devices', { skip: chromiumMissing }, async () => {
   const context = await browser.newContext({ bypassCSP: true, locale: 'ko-KR' });
   const page = await context.newPage();
   await page.goto(`${base}/sign-in?next=%2Finbox`);
@@ -119,6 +119,19 @@ test('a resident signs in with the keyboard alone, after a mistake that keeps wh
   await page.getByRole('button', { name: '읽음으로 표시' }).press('Enter');
   await page.waitForLoadState();
   assert.equal(await page.getByRole('button', { name: '읽음으로 표시' }).count(), 0);
+
+  // The account page: this device is listed, and a mistaken password change keeps the form usable.
+  await page.getByRole('link', { name: /님$/ }).click();
+  await page.waitForURL(`${base}/account`);
+  assert.match((await page.locator('main').textContent()) ?? '', /지금 사용 중인 기기/);
+  assert.deepEqual(await axeViolations(page), [], 'account page');
+  await page.getByLabel('현재 비밀번호').focus();
+  await page.keyboard.type('not-my-password');
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState();
+  assert.match((await page.locator('.nara-error-summary').textContent()) ?? '', /현재 비밀번호가 올바르지 않습니다/);
+  assert.deepEqual(await axeViolations(page), [], 'account page with errors');
+  await page.screenshot({ path: `${shots}/account-ko.png`, fullPage: true });
   await context.close();
 });
 

@@ -10,6 +10,10 @@ import { SignInPage } from './views/sign-in-page.tsx';
 import { AgenciesPage } from './views/agencies-page.tsx';
 import type { AgencyDirectory } from './agency-directory.ts';
 import { DEMO_PASSWORD } from './demo-agencies.ts';
+import { changePassword } from './change-password.ts';
+import { describeDevice } from './describe-device.ts';
+import { AccountPage } from './views/account-page.tsx';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface IdentityRouteDeps {
   db: Db;
@@ -17,6 +21,7 @@ export interface IdentityRouteDeps {
   pageContext: PageContextFactory;
   directory: AgencyDirectory;
   showDemoHint: boolean;
+  timeZone: string;
 }
 
 /** Only same-site paths: `next` must never send a user to another site after sign-in. */
@@ -79,6 +84,53 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       await sessions.signOut(request, reply);
       return reply.redirect('/sign-in?signedOut=1', 303);
     });
+
+    async function accountPage(request: FastifyRequest, reply: FastifyReply, options: { notice?: string; passwordErrors?: Array<{ field: string; message: string }>; status?: number } = {}) {
+      const account = request.account!;
+      const ctx = await pageContext(request, reply, { form: true });
+      const rows = await sessions.listForAccount(account.id);
+      const views = rows.map((r) => ({ id: r.id, device: describeDevice(r.user_agent), ip: r.ip, createdAt: r.created_at, lastSeenAt: r.last_seen_at, current: r.id === request.session?.id }));
+      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [] }), options.status ?? 200);
+    }
+
+    app.get('/account', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })), count: Type.Optional(Type.Integer({ minimum: 0 })) }) } }, async (request, reply) => {
+      if (!request.account) return reply.redirect(`/sign-in?next=${encodeURIComponent('/account')}`, 303);
+      const { done, count } = request.query;
+      const notice = done === 'session' ? request.t('identity.account.sessionEnded') : done === 'password' ? request.t('identity.account.passwordChanged', { count: count ?? 0 }) : undefined;
+      return accountPage(request, reply, notice ? { notice } : {});
+    });
+
+    app.post('/account/sessions/end', { schema: { hide: true, body: Type.Object({ session: Type.String({ maxLength: 100 }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+      if (!request.account) throw new DomainError('UNAUTHENTICATED');
+      // Scoped by owner: another account's session is simply not found.
+      if (!(await sessions.endForAccount(request.account.id, request.body.session))) throw new DomainError('NOT_FOUND');
+      return reply.redirect('/account?done=session', 303);
+    });
+
+    app.post(
+      '/account/password',
+      { schema: { hide: true, body: Type.Object({ currentPassword: Type.String({ maxLength: 1024, default: '' }), newPassword: Type.String({ maxLength: 1024, default: '' }), confirmPassword: Type.String({ maxLength: 1024, default: '' }), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        if (!request.account) throw new DomainError('UNAUTHENTICATED');
+        try {
+          const { endedSessions } = await changePassword(db, {
+            accountId: request.account.id,
+            currentPassword: request.body.currentPassword,
+            newPassword: request.body.newPassword,
+            confirmPassword: request.body.confirmPassword,
+            currentSessionId: request.session?.id ?? null,
+            endOtherSessions: (tx, accountId, keep) => sessions.endOthers(tx, accountId, keep),
+            requestId: request.id,
+            ip: request.ip,
+          });
+          return reply.redirect(`/account?done=password&count=${endedSessions}`, 303);
+        } catch (error) {
+          if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
+          const passwordErrors = (error.details.fields ?? []).map((f) => ({ field: f.field, message: request.t(f.messageKey, f.params) }));
+          return accountPage(request, reply, { passwordErrors, status: 422 });
+        }
+      },
+    );
 
     app.get('/agencies', { schema: { hide: true } }, async (request, reply) => {
       const ctx = await pageContext(request, reply);

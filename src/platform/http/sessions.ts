@@ -110,6 +110,29 @@ export function createSessions(options: SessionOptions) {
       const given = Buffer.from(token);
       return expected.length === given.length && timingSafeEqual(expected, given);
     },
+    /** The live sessions of an account, newest activity first. */
+    async listForAccount(accountId: number) {
+      return db
+        .selectFrom('sessions')
+        .select(['id', 'created_at', 'last_seen_at', 'user_agent', 'ip'])
+        .where('account_id', '=', accountId)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
+        .orderBy('last_seen_at', 'desc')
+        .execute();
+    },
+    /** Ends one session of this account; false when it is not one of theirs. */
+    async endForAccount(accountId: number, sessionId: string): Promise<boolean> {
+      const r = await db.deleteFrom('sessions').where('id', '=', sessionId).where('account_id', '=', accountId).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    /** Ends every session of the account except `keep` (after a password change). */
+    async endOthers(executor: Db, accountId: number, keep: string | null): Promise<number> {
+      let q = executor.deleteFrom('sessions').where('account_id', '=', accountId);
+      if (keep) q = q.where('id', '!=', keep);
+      const r = await q.executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     async purgeExpired(): Promise<number> {
       const r = await db
         .deleteFrom('sessions')

@@ -63,7 +63,7 @@ export function Layout({ ctx, title, children }: LayoutProps) {
                 {ctx.account ? (
                   <div class="nara-account">
                     <a href="/inbox" class="krds-btn small text">{t('layout.inbox')}</a>
-                    <span class="nara-account-name">{t('layout.myPage', { name: ctx.account.displayName })}</span>
+                    <a href="/account" class="nara-account-name">{t('layout.myPage', { name: ctx.account.displayName })}</a>
                     <form method="post" action="/sign-out" class="nara-inline-form">
                       <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ''} />
                       <button type="submit" class="krds-btn small secondary">{t('layout.signOut')}</button>
