@@ -16,7 +16,7 @@ import { createSessions } from './platform/http/sessions.ts';
 import { createPageContext, registerPlatform } from './platform/http/platform.ts';
 import { purgeRateLimits } from './platform/http/rate-limit.ts';
 import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
-import { accountContact, createAgencyDirectory, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount } from './modules/identity/index.ts';
+import { accountContact, createAgencyDirectory, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount } from './modules/identity/index.ts';
 import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
@@ -71,6 +71,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const secureCookies = config.env !== 'development';
   const sessions = createSessions({ db, secret: config.sessionSecret, secure: secureCookies });
   const directory = createAgencyDirectory(db);
+  const throttle = createSignInThrottle(db, config.sessionSecret);
   const transport = createMailTransport(config.smtpUrl);
   const devMailbox = !production && transport.kind === 'dev-mailbox';
 
@@ -84,6 +85,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
       [MAINTENANCE_QUEUE]: async () => {
         await sessions.purgeExpired();
         await purgeRateLimits(db);
+        await throttle.purge();
         await directory.refresh();
       },
     },
@@ -119,7 +121,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ pageContext, directory }));
-  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone }));
+  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies }));
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

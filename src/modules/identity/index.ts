@@ -11,6 +11,7 @@ export { createOfficial, type CreateOfficialOptions } from './create-official.ts
 export { seedIdentity, listDemoAccounts, type SeededAccount, type DemoResidentForAccount } from './seed-identity.ts';
 export { DEMO_PASSWORD } from './demo-agencies.ts';
 export { roles, type Role } from './roles.ts';
+export { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
 
 export const identityMigrations = { owner: 'identity', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
 export const identityMenu = [{ href: '/agencies', labelKey: 'menu.agencies' }];

@@ -13,6 +13,7 @@ import { DEMO_PASSWORD } from './demo-agencies.ts';
 import { changePassword } from './change-password.ts';
 import { describeDevice } from './describe-device.ts';
 import { AccountPage } from './views/account-page.tsx';
+import { DEVICE_COOKIE, type SignInThrottle } from './sign-in-throttle.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface IdentityRouteDeps {
@@ -22,6 +23,8 @@ export interface IdentityRouteDeps {
   directory: AgencyDirectory;
   showDemoHint: boolean;
   timeZone: string;
+  throttle: SignInThrottle;
+  secureCookies: boolean;
 }
 
 /** Only same-site paths: `next` must never send a user to another site after sign-in. */
@@ -67,13 +70,18 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       if (!password) errors.push({ field: 'password', message: request.t('identity.password.required') });
       if (errors.length === 0) {
         try {
-          const { accountId } = await signInWithPassword(db, { username, password, requestId: request.id, ip: request.ip });
+          const { accountId } = await signInWithPassword(db, {
+            username, password, requestId: request.id, ip: request.ip,
+            throttle: deps.throttle, trustedDeviceAccountId: deps.throttle.deviceAccount(request.cookies[DEVICE_COOKIE]),
+          });
           await sessions.signIn(request, reply, accountId);
+          reply.setCookie(DEVICE_COOKIE, deps.throttle.deviceToken(accountId), { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 400 * 86_400 });
           return reply.redirect(next, 303);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           status = error.status;
-          errors.push({ field: 'username', message: request.t(error.messageKey) });
+          if (error.code === 'SIGN_IN_THROTTLED') reply.header('retry-after', String(error.details.params?.seconds ?? 60));
+          errors.push({ field: 'username', message: request.t(error.messageKey, error.details.params) });
         }
       }
       const ctx = await pageContext(request, reply, { form: true });

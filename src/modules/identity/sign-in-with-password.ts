@@ -3,21 +3,31 @@ import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { findAccountByUsername } from './repository.ts';
 import { verifyPassword } from './passwords.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface SignInOptions {
   username: string;
   password: string;
   requestId: string;
   ip: string;
+  throttle: SignInThrottle;
+  /** the account this browser's device cookie vouches for, if any */
+  trustedDeviceAccountId: number | null;
 }
 
 /**
  * Checks a username and password. The same error for an unknown user and a wrong
  * password, so the form does not reveal which accounts exist.
- * @throws DomainError SIGN_IN_FAILED, ACCOUNT_SUSPENDED
+ * Failed attempts slow down further ones (see sign-in-throttle.ts).
+ * @throws DomainError SIGN_IN_FAILED, SIGN_IN_THROTTLED (params.seconds), ACCOUNT_SUSPENDED
  */
 export async function signInWithPassword(db: Db, options: SignInOptions): Promise<{ accountId: number }> {
-  const account = await findAccountByUsername(db, options.username.trim().toLowerCase());
+  const username = options.username.trim().toLowerCase();
+  const account = await findAccountByUsername(db, username);
+  const verdict = await options.throttle.check(username, options.ip, account !== undefined && account.id === options.trustedDeviceAccountId);
+  if (!verdict.allowed) {
+    throw new DomainError('SIGN_IN_THROTTLED', verdict.locked ? 'identity.signIn.locked' : 'identity.signIn.throttled', { params: { seconds: verdict.retryAfter, minutes: Math.ceil(verdict.retryAfter / 60) } });
+  }
   const ok = await verifyPassword(account?.password_hash ?? null, options.password);
   await db.transaction().execute(async (tx) => {
     await writeAuditEvent(tx, {
@@ -29,7 +39,11 @@ export async function signInWithPassword(db: Db, options: SignInOptions): Promis
       details: account ? {} : { username: options.username.slice(0, 60) },
     });
   });
-  if (!account || !ok) throw new DomainError('SIGN_IN_FAILED', 'identity.signIn.failed');
+  if (!account || !ok) {
+    await options.throttle.recordFailure(username, options.ip, account?.id ?? null, options.requestId);
+    throw new DomainError('SIGN_IN_FAILED', 'identity.signIn.failed');
+  }
+  await options.throttle.recordSuccess(username);
   if (account.status !== 'active') throw new DomainError('ACCOUNT_SUSPENDED', 'identity.signIn.suspended');
   return { accountId: account.id };
 }

@@ -168,6 +168,15 @@ export interface MailMessagesTable {
   created_at: DbTime;
 }
 
+export interface SignInThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: Date;
+  next_attempt_at: ColumnType<Date, Date | string, Date | string>;
+  locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  lock_notified_at: Date | null;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
@@ -183,4 +192,5 @@ export interface DB {
   businesses: BusinessesTable;
   notifications: NotificationsTable;
   mail_messages: MailMessagesTable;
+  sign_in_throttle: SignInThrottleTable;
 }
