@@ -101,3 +101,10 @@ test('a new password ends every other session, keeps this one, and the owner is 
   const mail = await t.database.db.selectFrom('mail_messages').selectAll().where('account_id', '=', account.id).executeTakeFirst();
   assert.equal(mail?.subject, '비밀번호가 변경되었습니다');
 });
+
+test('a common password is refused as a new password, with the reason', async () => {
+  const cookie = await signIn(t.app, 'pps.officer');
+  const res = await post(cookie, '/account/password?lang=en', { currentPassword: DEMO_PASSWORD, newPassword: 'password123!', confirmPassword: 'password123!' });
+  assert.equal(res.statusCode, 422);
+  assert.match(res.body, /href="#newPassword">That password is too common or easy to guess/);
+});

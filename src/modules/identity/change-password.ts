@@ -28,7 +28,7 @@ export async function changePassword(db: Db, options: ChangePasswordOptions): Pr
   if (!account) throw new DomainError('NOT_FOUND');
   const fields: FieldError[] = [];
   if (!(await verifyPassword(account.password_hash, options.currentPassword))) fields.push({ field: 'currentPassword', messageKey: 'identity.password.currentWrong' });
-  const problem = passwordProblem(options.newPassword);
+  const problem = passwordProblem(options.newPassword, { username: account.username });
   if (problem) fields.push({ field: 'newPassword', messageKey: `identity.password.${problem}` });
   else if (options.newPassword === options.currentPassword) fields.push({ field: 'newPassword', messageKey: 'identity.password.same' });
   if (options.confirmPassword !== options.newPassword) fields.push({ field: 'confirmPassword', messageKey: 'identity.password.mismatch' });

@@ -27,7 +27,7 @@ export async function createOfficial(db: Db, options: CreateOfficialOptions): Pr
   if (!/^[a-z0-9][a-z0-9._-]{2,39}$/.test(options.username)) fields.push({ field: 'username', messageKey: 'identity.username.invalid' });
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email)) fields.push({ field: 'email', messageKey: 'identity.email.invalid' });
   if (options.displayName.trim().length === 0) fields.push({ field: 'displayName', messageKey: 'identity.displayName.required' });
-  const problem = passwordProblem(options.password);
+  const problem = passwordProblem(options.password, { username: options.username });
   if (problem) fields.push({ field: 'password', messageKey: `identity.password.${problem}` });
   const roles = options.roles.filter(isRole) as Role[];
   if (roles.length !== options.roles.length || roles.length === 0) fields.push({ field: 'roles', messageKey: 'identity.roles.invalid' });

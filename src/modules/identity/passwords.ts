@@ -22,9 +22,4 @@ export async function verifyPassword(stored: string | null, password: string): P
   }
 }
 
-/** Minimum policy for the foundation (issue 3 adds the common-password list). */
-export function passwordProblem(password: string): 'tooShort' | 'tooLong' | null {
-  if ([...password].length < 10) return 'tooShort';
-  if (password.length > 256) return 'tooLong';
-  return null;
-}
+export { passwordProblem } from './password-policy.ts';
