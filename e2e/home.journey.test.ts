@@ -5,6 +5,8 @@ import type { Browser } from 'playwright-core';
 import { testApp, type TestApp } from '../test/support/test-app.ts';
 import { DomainError } from '../src/platform/http/errors.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/index.ts';
+import { createFieldEncryption } from '../src/platform/crypto/field-encryption.ts';
+import { sql } from 'kysely';
 import { axeViolations, chromiumMissing, launchChromium } from './support.ts';
 
 const shots = 'e2e/screenshots';
@@ -87,7 +89,7 @@ test('the home page fits a 360-pixel phone screen and works without JavaScript',
 test('every page of the foundation meets WCAG 2.2 AA in both languages', { skip: chromiumMissing }, async () => {
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
-  for (const path of ['/agencies', '/sign-in', '/search?q=seoul', '/privacy', '/accessibility', '/status', '/dev/mailbox']) {
+  for (const path of ['/agencies', '/sign-in', '/sign-up', '/search?q=seoul', '/privacy', '/accessibility', '/status', '/dev/mailbox']) {
     for (const lang of ['ko', 'en']) {
       await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
       assert.deepEqual(await axeViolations(page), [], `${path} (${lang})`);
@@ -132,6 +134,45 @@ test('a resident signs in with the keyboard alone, after a mistake that keeps wh
   assert.match((await page.locator('.nara-error-summary').textContent()) ?? '', /현재 비밀번호가 올바르지 않습니다/);
   assert.deepEqual(await axeViolations(page), [], 'account page with errors');
   await page.screenshot({ path: `${shots}/account-ko.png`, fullPage: true });
+  await context.close();
+});
+
+test('a new resident signs up from the register, reads the code in the development mailbox and arrives signed in', { skip: chromiumMissing }, async () => {
+  const bound = t.database.db.selectFrom('accounts').select('resident_id').where('resident_id', 'is not', null);
+  const row = await t.database.db
+    .selectFrom('residents')
+    .select(['name_en', 'national_id_cipher', sql<string>`birth_date::text`.as('birth')])
+    .where('email', 'is not', null)
+    .where('id', 'not in', bound)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  const nationalId = createFieldEncryption(t.config.dataKey).decrypt(row.national_id_cipher);
+  const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.getByRole('link', { name: /Create one/ }).click();
+  await page.getByLabel('Name').fill(row.name_en);
+  await page.getByLabel('Date of birth').fill(row.birth);
+  await page.getByLabel('Resident registration number').fill(nationalId);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await page.waitForURL(`${base}/sign-up/verify`);
+  assert.deepEqual(await axeViolations(page), [], 'code page');
+  await t.jobs.runDue();
+
+  const mailbox = await context.newPage();
+  await mailbox.goto(`${base}/dev/mailbox`);
+  const code = /\b(\d{6})\b/.exec((await mailbox.locator('.nara-mail').first().textContent()) ?? '')?.[1];
+  assert.ok(code, 'the code is in the development mailbox');
+  await mailbox.close();
+
+  await page.getByLabel('Code').fill(code);
+  await page.getByLabel('Choose a username').fill('journey.resident');
+  await page.getByLabel('Password', { exact: true }).fill('a quiet morning in jeju');
+  await page.getByLabel('Password again').fill('a quiet morning in jeju');
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await page.waitForURL(`${base}/inbox`);
+  assert.match((await page.locator('main').textContent()) ?? '', /Welcome to Nara/);
+  await page.screenshot({ path: `${shots}/sign-up-done-en.png`, fullPage: true });
   await context.close();
 });
 

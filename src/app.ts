@@ -16,6 +16,7 @@ import { createSessions } from './platform/http/sessions.ts';
 import { createPageContext, registerPlatform } from './platform/http/platform.ts';
 import { purgeRateLimits } from './platform/http/rate-limit.ts';
 import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
+import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
 import { accountContact, createAgencyDirectory, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount } from './modules/identity/index.ts';
 import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
@@ -121,7 +122,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ pageContext, directory }));
-  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies }));
+  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption: createFieldEncryption(config.dataKey), codeSecret: config.sessionSecret }));
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -14,6 +14,10 @@ import { changePassword } from './change-password.ts';
 import { describeDevice } from './describe-device.ts';
 import { AccountPage } from './views/account-page.tsx';
 import { DEVICE_COOKIE, type SignInThrottle } from './sign-in-throttle.ts';
+import { SIGN_UP_CODE_MINUTES, startSignUp } from './start-sign-up.ts';
+import { completeSignUp } from './complete-sign-up.ts';
+import { SignUpPage, SignUpVerifyPage } from './views/sign-up-page.tsx';
+import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface IdentityRouteDeps {
@@ -25,6 +29,9 @@ export interface IdentityRouteDeps {
   timeZone: string;
   throttle: SignInThrottle;
   secureCookies: boolean;
+  encryption: FieldEncryption;
+  /** keys the one-time codes' hashes */
+  codeSecret: string;
 }
 
 /** Only same-site paths: `next` must never send a user to another site after sign-in. */
@@ -136,6 +143,67 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
           if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
           const passwordErrors = (error.details.fields ?? []).map((f) => ({ field: f.field, message: request.t(f.messageKey, f.params) }));
           return accountPage(request, reply, { passwordErrors, status: 422 });
+        }
+      },
+    );
+
+    const fieldErrors = (request: FastifyRequest, error: DomainError) =>
+      error.details.fields?.map((f) => ({ field: f.field, message: request.t(f.messageKey, f.params) })) ?? [{ field: 'name', message: request.t(error.messageKey, error.details.params) }];
+
+    app.get('/sign-up', { schema: { hide: true } }, async (request, reply) => {
+      if (request.account) return reply.redirect('/', 303);
+      const ctx = await pageContext(request, reply, { form: true });
+      return reply.page(h(SignUpPage, { ctx, name: '', birthDate: '', errors: [] }));
+    });
+
+    app.post(
+      '/sign-up',
+      { schema: { hide: true, body: Type.Object({ name: Type.String({ maxLength: 100, default: '' }), birthDate: Type.String({ maxLength: 20, default: '' }), nationalId: Type.String({ maxLength: 30, default: '' }), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        const { name, birthDate, nationalId } = request.body;
+        try {
+          const started = await startSignUp(db, { name, birthDate: birthDate.trim(), nationalId, locale: request.locale, encryption: deps.encryption, codeSecret: deps.codeSecret, requestId: request.id, ip: request.ip });
+          const session = await sessions.ensure(request, reply);
+          await sessions.setData(session, { ...session.data, signUp: started });
+          return reply.redirect('/sign-up/verify', 303);
+        } catch (error) {
+          if (!(error instanceof DomainError) || error.status >= 500) throw error;
+          const ctx = await pageContext(request, reply, { form: true });
+          return reply.page(h(SignUpPage, { ctx, name, birthDate, errors: fieldErrors(request, error) }), error.status);
+        }
+      },
+    );
+
+    const pendingSignUp = (request: FastifyRequest) => request.session?.data.signUp as { signUpId: string; emailMasked: string } | undefined;
+
+    app.get('/sign-up/verify', { schema: { hide: true } }, async (request, reply) => {
+      const pending = pendingSignUp(request);
+      if (!pending) return reply.redirect('/sign-up', 303);
+      const ctx = await pageContext(request, reply, { form: true });
+      return reply.page(h(SignUpVerifyPage, { ctx, emailMasked: pending.emailMasked, minutes: SIGN_UP_CODE_MINUTES, username: '', errors: [] }));
+    });
+
+    app.post(
+      '/sign-up/verify',
+      { schema: { hide: true, body: Type.Object({ code: Type.String({ maxLength: 20, default: '' }), username: Type.String({ maxLength: 100, default: '' }), password: Type.String({ maxLength: 1024, default: '' }), confirmPassword: Type.String({ maxLength: 1024, default: '' }), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        const pending = pendingSignUp(request);
+        if (!pending) return reply.redirect('/sign-up', 303);
+        const { code, username, password, confirmPassword } = request.body;
+        try {
+          const { accountId } = await completeSignUp(db, { signUpId: pending.signUpId, code, username, password, confirmPassword, codeSecret: deps.codeSecret, requestId: request.id, ip: request.ip });
+          await sessions.signIn(request, reply, accountId);
+          reply.setCookie(DEVICE_COOKIE, deps.throttle.deviceToken(accountId), { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 400 * 86_400 });
+          return reply.redirect('/inbox', 303);
+        } catch (error) {
+          if (!(error instanceof DomainError) || error.status >= 500) throw error;
+          if (error.code === 'SIGN_UP_EXPIRED') {
+            await sessions.setData(request.session!, { ...request.session!.data, signUp: undefined });
+            const ctx = await pageContext(request, reply, { form: true });
+            return reply.page(h(SignUpPage, { ctx, name: '', birthDate: '', errors: [{ field: 'name', message: request.t(error.messageKey) }] }), error.status);
+          }
+          const ctx = await pageContext(request, reply, { form: true });
+          return reply.page(h(SignUpVerifyPage, { ctx, emailMasked: pending.emailMasked, minutes: SIGN_UP_CODE_MINUTES, username, errors: fieldErrors(request, error) }), error.status);
         }
       },
     );

@@ -27,3 +27,19 @@ export async function notify(tx: Executor, options: NotifyOptions): Promise<numb
   if (options.email) await enqueueJob(tx, EMAIL_QUEUE, { notificationId: id }, { dedupeKey: `email:notification:${id}` });
   return id;
 }
+
+export interface EmailToOptions {
+  to: string;
+  locale: 'ko' | 'en';
+  /** message-key prefix with `.subject` and `.body` */
+  template: string;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * Queues an e-mail to an address, for people who have no account yet (a sign-up code).
+ * Like notify(), call it inside the transaction of the change it belongs to.
+ */
+export async function emailTo(tx: Executor, options: EmailToOptions): Promise<void> {
+  await enqueueJob(tx, EMAIL_QUEUE, { to: options.to, locale: options.locale, template: options.template, params: options.params ?? {} });
+}

@@ -21,29 +21,52 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * delivery is at-least-once.)
  */
 export function createEmailSender(deps: EmailSenderDeps): JobHandler {
-  return async (payload) => {
-    const notificationId = Number(payload.notificationId);
-    const messageId = `<notification-${notificationId}@nara>`;
-    const already = await deps.db.selectFrom('mail_messages').select('id').where('message_id', '=', messageId).executeTakeFirst();
+  async function deliver(m: { accountId: number | null; to: string; locale: 'ko' | 'en'; name: string | null; template: string; params: Record<string, string | number>; link: string | null; messageId: string }) {
+    const already = await deps.db.selectFrom('mail_messages').select('id').where('message_id', '=', m.messageId).executeTakeFirst();
     if (already) return;
+    const t = deps.i18n.translator(m.locale);
+    const subject = t(`${m.template}.subject`, m.params);
+    const body = t(`${m.template}.body`, m.params);
+    const link = m.link ? new URL(m.link, deps.publicUrl).toString() : null;
+    const greeting = m.name ? t('notifications.mail.greeting', { name: m.name }) : null;
+    const text = `${greeting ? `${greeting}\n\n` : ''}${body}\n${link ? `\n${link}\n` : ''}\n-- \n${t('notifications.mail.footer')}`;
+    const html = `${greeting ? `<p>${escapeHtml(greeting)}</p>` : ''}<p>${escapeHtml(body)}</p>${link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : ''}<hr><p>${escapeHtml(t('notifications.mail.footer'))}</p>`;
+    await deps.transport.send({ from: deps.mailFrom, to: m.to, subject, text, html, messageId: m.messageId });
+    await deps.db
+      .insertInto('mail_messages')
+      .values({ account_id: m.accountId, to_address: m.to, subject, text_body: text, html_body: html, transport: deps.transport.kind, message_id: m.messageId })
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
+  }
+
+  return async (payload, job) => {
+    if (typeof payload.to === 'string') {
+      await deliver({
+        accountId: null,
+        to: payload.to,
+        locale: payload.locale === 'en' ? 'en' : 'ko',
+        name: null,
+        template: String(payload.template),
+        params: (payload.params ?? {}) as Record<string, string | number>,
+        link: null,
+        messageId: `<mail-job-${job.id}@nara>`,
+      });
+      return;
+    }
+    const notificationId = Number(payload.notificationId);
     const notification = await deps.db.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst();
     if (!notification) return;
     const contact = await deps.contact(notification.account_id);
     if (!contact?.email) return; // nobody to mail; the inbox still has it
-    const t = deps.i18n.translator(contact.locale);
-    const params = notification.params as Record<string, string | number>;
-    const subject = t(`${notification.template}.subject`, params);
-    const body = t(`${notification.template}.body`, params);
-    const link = notification.link ? new URL(notification.link, deps.publicUrl).toString() : null;
-    const text = `${t('notifications.mail.greeting', { name: contact.displayName })}\n\n${body}\n${link ? `\n${link}\n` : ''}\n-- \n${t('notifications.mail.footer')}`;
-    const html = `<p>${escapeHtml(t('notifications.mail.greeting', { name: contact.displayName }))}</p><p>${escapeHtml(body)}</p>${
-      link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : ''
-    }<hr><p>${escapeHtml(t('notifications.mail.footer'))}</p>`;
-    await deps.transport.send({ from: deps.mailFrom, to: contact.email, subject, text, html, messageId });
-    await deps.db
-      .insertInto('mail_messages')
-      .values({ account_id: notification.account_id, to_address: contact.email, subject, text_body: text, html_body: html, transport: deps.transport.kind, message_id: messageId })
-      .onConflict((oc) => oc.column('message_id').doNothing())
-      .execute();
+    await deliver({
+      accountId: notification.account_id,
+      to: contact.email,
+      locale: contact.locale,
+      name: contact.displayName,
+      template: notification.template,
+      params: notification.params as Record<string, string | number>,
+      link: notification.link,
+      messageId: `<notification-${notificationId}@nara>`,
+    });
   };
 }

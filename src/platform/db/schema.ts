@@ -177,6 +177,17 @@ export interface SignInThrottleTable {
   lock_notified_at: Date | null;
 }
 
+export interface SignUpRequestsTable {
+  id: string;
+  resident_id: number;
+  email: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: Date | null;
+  created_at: DbTime;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
@@ -193,4 +204,5 @@ export interface DB {
   notifications: NotificationsTable;
   mail_messages: MailMessagesTable;
   sign_in_throttle: SignInThrottleTable;
+  sign_up_requests: SignUpRequestsTable;
 }

@@ -28,6 +28,9 @@ export function SignInPage({ ctx, username, next, errors, demo, notice }: SignIn
           <TextField id="password" type="password" label={t('identity.signIn.password')} autocomplete="current-password" error={errorFor('password')} required />
           <button type="submit" class="krds-btn large primary nara-full">{t('identity.signIn.submit')}</button>
         </form>
+        <p>
+          <a href="/sign-up">{t('identity.signUp.link')}</a>
+        </p>
         {demo ? <Notice>{t('identity.signIn.demo', demo)}</Notice> : null}
       </div>
     </Layout>

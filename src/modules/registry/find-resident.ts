@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
+import { normalizeNationalId } from './national-id.ts';
+
+export interface RegisterMatch {
+  residentId: number;
+  nameKo: string;
+  email: string | null;
+  phone: string | null;
+  nationalIdMasked: string;
+}
+
+const squash = (s: string) => s.normalize('NFC').replace(/\s+/g, '').toLowerCase();
+
+/**
+ * Finds the register record whose national ID, name and birth date all match. The number
+ * is looked up by its keyed hash, never decrypted. Returns undefined for any mismatch
+ * without saying which part was wrong.
+ */
+export async function findResidentByIdentity(
+  db: Executor,
+  encryption: FieldEncryption,
+  claim: { name: string; birthDate: string; nationalId: string },
+): Promise<RegisterMatch | undefined> {
+  const normalized = normalizeNationalId(claim.nationalId);
+  if (!normalized) return undefined;
+  const row = await db
+    .selectFrom('residents')
+    .select(['id', 'name_ko', 'name_en', 'email', 'phone', 'national_id_masked', sql<string>`birth_date::text`.as('birth')])
+    .where('national_id_hash', '=', encryption.lookupHash(normalized))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const nameMatches = [row.name_ko, row.name_en].some((n) => squash(n) === squash(claim.name));
+  if (!nameMatches || row.birth !== claim.birthDate) return undefined;
+  return { residentId: row.id, nameKo: row.name_ko, email: row.email, phone: row.phone, nationalIdMasked: row.national_id_masked };
+}
+
+/** Name and contacts on record for one resident (for an account bound to that record). */
+export async function residentContacts(db: Executor, residentId: number): Promise<{ nameKo: string; phone: string | null; email: string | null } | undefined> {
+  const row = await db.selectFrom('residents').select(['name_ko', 'phone', 'email']).where('id', '=', residentId).executeTakeFirst();
+  return row ? { nameKo: row.name_ko, phone: row.phone, email: row.email } : undefined;
+}
