@@ -7,6 +7,7 @@ import { DomainError } from '../src/platform/http/errors.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/index.ts';
 import { createFieldEncryption } from '../src/platform/crypto/field-encryption.ts';
 import { sql } from 'kysely';
+import { generate } from 'otplib';
 import { axeViolations, chromiumMissing, launchChromium } from './support.ts';
 
 const shots = 'e2e/screenshots';
@@ -173,6 +174,28 @@ test('a new resident signs up from the register, reads the code in the developme
   await page.waitForURL(`${base}/inbox`);
   assert.match((await page.locator('main').textContent()) ?? '', /Welcome to Nara/);
   await page.screenshot({ path: `${shots}/sign-up-done-en.png`, fullPage: true });
+  await context.close();
+});
+
+test('an official sets up an authenticator app at first sign-in and keeps the recovery codes', { skip: chromiumMissing }, async () => {
+  const context = await browser.newContext({ bypassCSP: true, locale: 'ko-KR' });
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('아이디').fill('pps.officer');
+  await page.getByLabel('비밀번호').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '로그인', exact: true }).click();
+  await page.waitForURL(`${base}/sign-in/second-factor`);
+  assert.ok(await page.getByRole('img', { name: '인증 앱에 등록할 QR 코드' }).isVisible());
+  assert.deepEqual(await axeViolations(page), [], 'enrolment page');
+  await page.screenshot({ path: `${shots}/totp-enrol-ko.png`, fullPage: true });
+  const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  await page.getByLabel('앱에 표시된 6자리 숫자').fill(await generate({ secret }));
+  await page.getByRole('button', { name: '등록하고 로그인' }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator('.nara-recovery-codes code').count(), 10);
+  assert.deepEqual(await axeViolations(page), [], 'recovery codes page');
+  await page.getByRole('link', { name: '보관했습니다. 계속하기' }).click();
+  assert.match((await page.locator('header').textContent()) ?? '', /로그아웃/);
   await context.close();
 });
 

@@ -17,7 +17,7 @@ import { createPageContext, registerPlatform } from './platform/http/platform.ts
 import { purgeRateLimits } from './platform/http/rate-limit.ts';
 import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
-import { accountContact, createAgencyDirectory, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount } from './modules/identity/index.ts';
+import { accountContact, createAgencyDirectory, createSecondFactor, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount } from './modules/identity/index.ts';
 import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
@@ -73,6 +73,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const sessions = createSessions({ db, secret: config.sessionSecret, secure: secureCookies });
   const directory = createAgencyDirectory(db);
   const throttle = createSignInThrottle(db, config.sessionSecret);
+  const encryption = createFieldEncryption(config.dataKey);
   const transport = createMailTransport(config.smtpUrl);
   const devMailbox = !production && transport.kind === 'dev-mailbox';
 
@@ -122,7 +123,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ pageContext, directory }));
-  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption: createFieldEncryption(config.dataKey), codeSecret: config.sessionSecret }));
+  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }) }));
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -50,6 +50,7 @@ if (seed) {
   const officials = seed.accounts.filter((a) => a.kind === 'official');
   lines.push(`  Demo sign-ins at ${config.publicUrl}/sign-in, password for all: ${DEMO_PASSWORD}`);
   for (const a of [...residents, ...officials]) lines.push(`    ${a.username.padEnd(18)} ${a.description}`);
+  lines.push('  Officials set up an authenticator (TOTP) app at their first sign-in.');
   if (config.smtpUrl === undefined) lines.push(`  E-mail is not sent (no SMTP_URL); see ${config.publicUrl}/dev/mailbox`);
 }
 console.log(`${lines.join('\n')}\n`);

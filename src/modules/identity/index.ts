@@ -12,6 +12,7 @@ export { seedIdentity, listDemoAccounts, type SeededAccount, type DemoResidentFo
 export { DEMO_PASSWORD } from './demo-agencies.ts';
 export { roles, type Role } from './roles.ts';
 export { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
+export { createSecondFactor, type SecondFactor } from './second-factor.ts';
 
 export const identityMigrations = { owner: 'identity', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
 export const identityMenu = [{ href: '/agencies', labelKey: 'menu.agencies' }];

@@ -17,6 +17,9 @@ import { DEVICE_COOKIE, type SignInThrottle } from './sign-in-throttle.ts';
 import { SIGN_UP_CODE_MINUTES, startSignUp } from './start-sign-up.ts';
 import { completeSignUp } from './complete-sign-up.ts';
 import { SignUpPage, SignUpVerifyPage } from './views/sign-up-page.tsx';
+import { MAX_SECOND_FACTOR_ATTEMPTS, needsSecondFactor, type SecondFactor } from './second-factor.ts';
+import { RecoveryCodesPage, SecondFactorPage } from './views/second-factor-page.tsx';
+import { findAccountById } from './repository.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -32,6 +35,7 @@ export interface IdentityRouteDeps {
   encryption: FieldEncryption;
   /** keys the one-time codes' hashes */
   codeSecret: string;
+  secondFactor: SecondFactor;
 }
 
 /** Only same-site paths: `next` must never send a user to another site after sign-in. */
@@ -77,12 +81,15 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       if (!password) errors.push({ field: 'password', message: request.t('identity.password.required') });
       if (errors.length === 0) {
         try {
-          const { accountId } = await signInWithPassword(db, {
+          const { accountId, kind } = await signInWithPassword(db, {
             username, password, requestId: request.id, ip: request.ip,
             throttle: deps.throttle, trustedDeviceAccountId: deps.throttle.deviceAccount(request.cookies[DEVICE_COOKIE]),
           });
-          await sessions.signIn(request, reply, accountId);
-          reply.setCookie(DEVICE_COOKIE, deps.throttle.deviceToken(accountId), { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 400 * 86_400 });
+          if (await needsSecondFactor(db, { id: accountId, kind })) {
+            await sessions.rotate(request, reply, { secondFactor: { accountId, attempts: 0, next } });
+            return reply.redirect('/sign-in/second-factor', 303);
+          }
+          await completeSignIn(request, reply, accountId);
           return reply.redirect(next, 303);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
@@ -93,6 +100,57 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       }
       const ctx = await pageContext(request, reply, { form: true });
       return reply.page(h(SignInPage, { ctx, username, next, errors, demo }), status);
+    });
+
+    async function completeSignIn(request: FastifyRequest, reply: FastifyReply, accountId: number) {
+      await sessions.signIn(request, reply, accountId);
+      reply.setCookie(DEVICE_COOKIE, deps.throttle.deviceToken(accountId), { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 400 * 86_400 });
+    }
+
+    type Pending = { accountId: number; attempts: number; next: string };
+    const pendingSecondFactor = (request: FastifyRequest) => request.session?.data.secondFactor as Pending | undefined;
+
+    async function secondFactorPage(request: FastifyRequest, reply: FastifyReply, pending: Pending, errors: Array<{ field: string; message: string }>, status = 200) {
+      const ctx = await pageContext(request, reply, { form: true });
+      let enrolment: { secret: string; qrSvg: string } | undefined;
+      if (!(await deps.secondFactor.isEnrolled(pending.accountId))) {
+        const account = await findAccountById(db, pending.accountId);
+        enrolment = await deps.secondFactor.enrolment(pending.accountId, account?.username ?? String(pending.accountId));
+      }
+      return reply.page(h(SecondFactorPage, { ctx, errors, enrolment }), status);
+    }
+
+    app.get('/sign-in/second-factor', { schema: { hide: true } }, async (request, reply) => {
+      const pending = pendingSecondFactor(request);
+      if (!pending) return reply.redirect('/sign-in', 303);
+      return secondFactorPage(request, reply, pending, []);
+    });
+
+    app.post('/sign-in/second-factor', { schema: { hide: true, body: Type.Object({ code: Type.String({ maxLength: 40, default: '' }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+      const pending = pendingSecondFactor(request);
+      if (!pending) return reply.redirect('/sign-in', 303);
+      const code = request.body.code;
+      if (await deps.secondFactor.isEnrolled(pending.accountId)) {
+        if (code.trim() && (await deps.secondFactor.verify(pending.accountId, code, request.id, request.ip))) {
+          await completeSignIn(request, reply, pending.accountId);
+          return reply.redirect(pending.next, 303);
+        }
+      } else {
+        const codes = code.trim() ? await deps.secondFactor.confirm(pending.accountId, code, request.id, request.ip) : null;
+        if (codes) {
+          await completeSignIn(request, reply, pending.accountId);
+          const ctx = await pageContext(request, reply, { form: true });
+          return reply.page(h(RecoveryCodesPage, { ctx, codes, next: pending.next }));
+        }
+      }
+      const attempts = pending.attempts + 1;
+      if (attempts >= MAX_SECOND_FACTOR_ATTEMPTS) {
+        await sessions.signOut(request, reply);
+        const ctx = await pageContext(request, reply, { form: true });
+        return reply.page(h(SignInPage, { ctx, username: '', next: pending.next, errors: [{ field: 'username', message: request.t('identity.totp.tooMany') }], demo }), 401);
+      }
+      await sessions.setData(request.session!, { ...request.session!.data, secondFactor: { ...pending, attempts } });
+      return secondFactorPage(request, reply, pending, [{ field: 'code', message: request.t('identity.totp.wrong', { left: MAX_SECOND_FACTOR_ATTEMPTS - attempts }) }], 422);
     });
 
     app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
@@ -192,8 +250,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
         const { code, username, password, confirmPassword } = request.body;
         try {
           const { accountId } = await completeSignUp(db, { signUpId: pending.signUpId, code, username, password, confirmPassword, codeSecret: deps.codeSecret, requestId: request.id, ip: request.ip });
-          await sessions.signIn(request, reply, accountId);
-          reply.setCookie(DEVICE_COOKIE, deps.throttle.deviceToken(accountId), { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 400 * 86_400 });
+          await completeSignIn(request, reply, accountId);
           return reply.redirect('/inbox', 303);
         } catch (error) {
           if (!(error instanceof DomainError) || error.status >= 500) throw error;

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, cookiesFrom, csrfFrom, type TestApp } from '../../../test/support/test-app.ts';
+import { testApp, cookiesFrom, csrfFrom, passSecondFactor, type TestApp } from '../../../test/support/test-app.ts';
 import { DEMO_PASSWORD } from './index.ts';
 
 let t: TestApp;
@@ -25,6 +25,8 @@ function browser(ip = `198.51.100.${++address}`) {
       cookie = cookiesFrom(form, cookie);
       const res = await t.app.inject({ method: 'POST', url: '/sign-in', remoteAddress: ip, headers: { cookie }, payload: { username, password, _csrf: csrfFrom(form.body) } });
       cookie = cookiesFrom(res, cookie);
+      // Officials finish with their second factor; the device cookie comes only after it.
+      if (res.headers.location === '/sign-in/second-factor') cookie = await passSecondFactor(t.app, username, cookie);
       return res;
     },
   };

@@ -21,7 +21,7 @@ export interface SignInOptions {
  * Failed attempts slow down further ones (see sign-in-throttle.ts).
  * @throws DomainError SIGN_IN_FAILED, SIGN_IN_THROTTLED (params.seconds), ACCOUNT_SUSPENDED
  */
-export async function signInWithPassword(db: Db, options: SignInOptions): Promise<{ accountId: number }> {
+export async function signInWithPassword(db: Db, options: SignInOptions): Promise<{ accountId: number; kind: 'resident' | 'official' }> {
   const username = options.username.trim().toLowerCase();
   const account = await findAccountByUsername(db, username);
   const verdict = await options.throttle.check(username, options.ip, account !== undefined && account.id === options.trustedDeviceAccountId);
@@ -45,5 +45,5 @@ export async function signInWithPassword(db: Db, options: SignInOptions): Promis
   }
   await options.throttle.recordSuccess(username);
   if (account.status !== 'active') throw new DomainError('ACCOUNT_SUSPENDED', 'identity.signIn.suspended');
-  return { accountId: account.id };
+  return { accountId: account.id, kind: account.kind };
 }

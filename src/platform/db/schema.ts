@@ -188,6 +188,21 @@ export interface SignUpRequestsTable {
   created_at: DbTime;
 }
 
+export interface TotpCredentialsTable {
+  account_id: number;
+  secret_cipher: string;
+  confirmed_at: Date | null;
+  last_time_step: number | null;
+  created_at: DbTime;
+}
+
+export interface RecoveryCodesTable {
+  account_id: number;
+  code_hash: string;
+  used_at: Date | null;
+  created_at: DbTime;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
@@ -205,4 +220,6 @@ export interface DB {
   mail_messages: MailMessagesTable;
   sign_in_throttle: SignInThrottleTable;
   sign_up_requests: SignUpRequestsTable;
+  totp_credentials: TotpCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
 }

@@ -94,6 +94,15 @@ export function createSessions(options: SessionOptions) {
       if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
       return create(request, reply, accountId);
     },
+    /**
+     * Replaces the session with a new, not signed-in one holding `data`: the step between
+     * a correct password and a second factor. Rotating here too means a token seen before
+     * the password is useless after it.
+     */
+    async rotate(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>): Promise<SessionState> {
+      if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
+      return create(request, reply, null, data);
+    },
     async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
       request.session = null;
