@@ -199,6 +199,31 @@ test('an official sets up an authenticator app at first sign-in and keeps the re
   await context.close();
 });
 
+test('an agency administrator manages an official with the keyboard, and the page meets WCAG 2.2 AA', { skip: chromiumMissing }, async () => {
+  const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Username').fill('mois.admin');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForURL(`${base}/sign-in/second-factor`);
+  const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  await page.getByLabel('6-digit number from the app').fill(await generate({ secret }));
+  await page.getByLabel('6-digit number from the app').press('Enter');
+  await page.getByRole('link', { name: 'I have kept them, continue' }).click();
+  await page.goto(`${base}/account`);
+  await page.getByRole('link', { name: 'Officials of your agency' }).click();
+  assert.deepEqual(await axeViolations(page), [], 'officials page');
+  const card = page.locator('li.nara-card', { hasText: '(operator)' });
+  await card.getByRole('checkbox', { name: 'Auditor' }).press('Space');
+  await card.getByRole('button', { name: 'Save roles' }).press('Enter');
+  await page.waitForURL(/done=roles/);
+  assert.match((await page.locator('.nara-notice').textContent()) ?? '', /The roles are changed/);
+  assert.match((await page.locator('li.nara-card', { hasText: '(operator)' }).textContent()) ?? '', /Auditor/);
+  await page.screenshot({ path: `${shots}/officials-en.png`, fullPage: true });
+  await context.close();
+});
+
 test('the error pages meet WCAG 2.2 AA in both languages', { skip: chromiumMissing }, async () => {
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();

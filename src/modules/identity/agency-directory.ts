@@ -20,6 +20,7 @@ export function createAgencyDirectory(db: Db) {
     const list = rows.agencies.map((a) => {
       const parent = a.parent_id ? byId.get(a.parent_id) : undefined;
       return {
+        id: a.id,
         code: a.code,
         name: pick(locale, a.name_ko, a.name_en),
         parentName: parent ? pick(locale, parent.name_ko, parent.name_en) : null,

@@ -20,6 +20,9 @@ import { SignUpPage, SignUpVerifyPage } from './views/sign-up-page.tsx';
 import { MAX_SECOND_FACTOR_ATTEMPTS, needsSecondFactor, type SecondFactor } from './second-factor.ts';
 import { RecoveryCodesPage, SecondFactorPage } from './views/second-factor-page.tsx';
 import { findAccountById } from './repository.ts';
+import { loadActor, readableAgencies, hasRole } from './actor.ts';
+import { changeOfficialRoles, listAgencyOfficials, setOfficialStatus } from './manage-officials.ts';
+import { OfficialsPage } from './views/officials-page.tsx';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -51,6 +54,7 @@ const SignInBody = Type.Object({
 });
 
 const AgencySchema = Type.Object({
+  id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
   parentName: Type.Union([Type.String(), Type.Null()]),
@@ -163,7 +167,9 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       const ctx = await pageContext(request, reply, { form: true });
       const rows = await sessions.listForAccount(account.id);
       const views = rows.map((r) => ({ id: r.id, device: describeDevice(r.user_agent), ip: r.ip, createdAt: r.created_at, lastSeenAt: r.last_seen_at, current: r.id === request.session?.id }));
-      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [] }), options.status ?? 200);
+      const actor = account.kind === 'official' ? await loadActor(db, account.id) : undefined;
+      const adminLink = actor ? readableAgencies(actor).length > 0 : false;
+      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink }), options.status ?? 200);
     }
 
     app.get('/account', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })), count: Type.Optional(Type.Integer({ minimum: 0 })) }) } }, async (request, reply) => {
@@ -262,6 +268,46 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
           const ctx = await pageContext(request, reply, { form: true });
           return reply.page(h(SignUpVerifyPage, { ctx, emailMasked: pending.emailMasked, minutes: SIGN_UP_CODE_MINUTES, username, errors: fieldErrors(request, error) }), error.status);
         }
+      },
+    );
+
+    app.get('/admin/officials', { schema: { hide: true, querystring: Type.Object({ agency: Type.Optional(Type.Integer({ minimum: 1 })), done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {
+      if (!request.account) return reply.redirect(`/sign-in?next=${encodeURIComponent('/admin/officials')}`, 303);
+      const actor = await loadActor(db, request.account.id);
+      const agencyId = request.query.agency ?? (actor ? readableAgencies(actor)[0] : undefined);
+      if (!actor || agencyId === undefined) throw new DomainError('FORBIDDEN');
+      const officials = await listAgencyOfficials(db, actor, agencyId);
+      const agency = directory.list(request.locale).find((a) => a.id === agencyId);
+      const ctx = await pageContext(request, reply, { form: true });
+      const done = request.query.done;
+      const notice = done === 'roles' ? request.t('identity.admin.rolesChanged') : done === 'status' ? request.t('identity.admin.statusChanged') : undefined;
+      return reply.page(h(OfficialsPage, { ctx, agencyName: agency?.name ?? '', officials, canManage: hasRole(actor, 'agency-admin', agencyId), selfId: actor.accountId, notice }));
+    });
+
+    const idParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+    app.post(
+      '/admin/officials/:id/roles',
+      { schema: { hide: true, params: idParams, body: Type.Object({ roles: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 })])), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        if (!request.account) throw new DomainError('UNAUTHENTICATED');
+        const actor = await loadActor(db, request.account.id);
+        const roles = request.body.roles === undefined ? [] : Array.isArray(request.body.roles) ? request.body.roles : [request.body.roles];
+        await changeOfficialRoles(db, actor, { accountId: request.params.id, roles, requestId: request.id, ip: request.ip });
+        const target = await findAccountById(db, request.params.id);
+        return reply.redirect(`/admin/officials?agency=${target!.agency_id}&done=roles#official-${request.params.id}`, 303);
+      },
+    );
+
+    app.post(
+      '/admin/officials/:id/status',
+      { schema: { hide: true, params: idParams, body: Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('suspended')]), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        if (!request.account) throw new DomainError('UNAUTHENTICATED');
+        const actor = await loadActor(db, request.account.id);
+        await setOfficialStatus(db, actor, { accountId: request.params.id, status: request.body.status, requestId: request.id, ip: request.ip, endSessions: (tx, id) => sessions.endOthers(tx, id, null) });
+        const target = await findAccountById(db, request.params.id);
+        return reply.redirect(`/admin/officials?agency=${target!.agency_id}&done=status#official-${request.params.id}`, 303);
       },
     );
 

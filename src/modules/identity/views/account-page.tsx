@@ -18,9 +18,11 @@ export interface AccountPageProps {
   sessions: SessionView[];
   notice?: string | undefined;
   passwordErrors: FieldErrorView[];
+  /** officials who administer or audit an agency get a way to its officials */
+  adminLink?: boolean;
 }
 
-export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors }: AccountPageProps) {
+export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink }: AccountPageProps) {
   const { t } = ctx;
   const errorFor = (field: string) => passwordErrors.find((e) => e.field === field)?.message;
   const when = (d: Date) => formatDateTime(d, ctx.locale, timeZone);
@@ -28,6 +30,11 @@ export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors }:
     <Layout ctx={ctx} title={t('identity.account.title')}>
       <PageHeading>{t('identity.account.title')}</PageHeading>
       {notice ? <Notice kind="success">{notice}</Notice> : null}
+      {adminLink ? (
+        <p>
+          <a href="/admin/officials" class="krds-btn medium secondary">{t('identity.admin.link')}</a>
+        </p>
+      ) : null}
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading" class="nara-section-title">{t('identity.account.sessions')}</h2>
         <p>{t('identity.account.sessionsIntro')}</p>

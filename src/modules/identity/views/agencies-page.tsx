@@ -3,6 +3,7 @@ import { Layout } from '../../../platform/views/layout.tsx';
 import { PageHeading } from '../../../platform/views/components.tsx';
 
 export interface AgencyView {
+  id: number;
   code: string;
   name: string;
   parentName: string | null;
