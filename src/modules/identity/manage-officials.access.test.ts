@@ -24,7 +24,8 @@ async function post(username: string, url: string, payload: Record<string, strin
   const page = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie } });
   return t.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams([...Object.entries(payload).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])), ['_csrf', csrfFrom(page.body)]]).toString() });
 }
-const rolesOf = async (username: string) => (await t.database.db.selectFrom('account_roles').select('role').where('account_id', '=', ids[username]!).execute()).map((r) => r.role).sort();
+const rolesOf = async (username: string) =>
+  (await t.database.db.selectFrom('account_roles').innerJoin('accounts', 'accounts.id', 'account_roles.account_id').select('role').where('accounts.username', '=', username).execute()).map((r) => r.role).sort();
 
 test("an agency administrator sees their own agency's officials and can manage them", async () => {
   const res = await t.app.inject({ method: 'GET', url: '/admin/officials', headers: { cookie: await as('mois.admin') } });
@@ -103,4 +104,56 @@ test('a resident cannot reach agency administration at all', async () => {
   assert.equal(res.statusCode, 403);
   const change = await post('resident1', `/admin/officials/${ids['mois.clerk']}/roles`, { roles: ['clerk'] });
   assert.equal(change.statusCode, 403);
+});
+
+async function inviteLink(email: string): Promise<string> {
+  await t.jobs.runDue();
+  const mail = await t.database.db.selectFrom('mail_messages').select('text_body').where('to_address', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  return new URL(/(http:\/\/\S+\/invitation\/\S+)/.exec(mail.text_body)![1]!).pathname;
+}
+
+test('an administrator invites a new official, who chooses a password from the mailed link and signs in with a second factor', async () => {
+  const res = await post('mois.admin', `/admin/officials/invite?agency=${agencies['MOIS']}`, { displayName: '사무관 노지훈', username: 'mois.new', email: 'mois.new@officials.example.kr', departmentId: '', roles: ['clerk'] });
+  assert.equal(res.statusCode, 303);
+  assert.match(res.headers.location as string, /done=invited/);
+  const path = await inviteLink('mois.new@officials.example.kr');
+  const page = await t.app.inject({ method: 'GET', url: path });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /사무관 노지훈님/);
+  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const weak = await t.app.inject({ method: 'POST', url: path, headers: { cookie }, payload: { password: 'password1234', confirmPassword: 'password1234', _csrf: csrfFrom(page.body) } });
+  assert.equal(weak.statusCode, 422);
+  const set = await t.app.inject({ method: 'POST', url: path, headers: { cookie }, payload: { password: 'blue mountain tea house', confirmPassword: 'blue mountain tea house', _csrf: csrfFrom(page.body) } });
+  assert.equal(set.statusCode, 303);
+  assert.equal(set.headers.location, '/sign-in?invited=1');
+  assert.ok(await signIn(t.app, 'mois.new', 'blue mountain tea house'));
+  assert.deepEqual(await rolesOf('mois.new'), ['clerk']);
+  const again = await t.app.inject({ method: 'GET', url: path });
+  assert.equal(again.statusCode, 404, 'the link works once');
+});
+
+test("an invitation form with mistakes comes back filled in, with a message at each field", async () => {
+  const res = await post('mois.admin', `/admin/officials/invite?agency=${agencies['MOIS']}&lang=en`, { displayName: '사무관 임하늘', username: 'x', email: 'not-an-address', departmentId: '', roles: [] });
+  assert.equal(res.statusCode, 422);
+  assert.match(res.body, /value="사무관 임하늘"/);
+  assert.match(res.body, /href="#username">A username has 3 to 40/);
+  assert.match(res.body, /href="#email">Enter an e-mail address/);
+  assert.match(res.body, /href="#roles">One of the roles is unknown/);
+});
+
+test('only an agency administrator invites, and only into their own agency', async () => {
+  const other = await post('mois.admin', `/admin/officials/invite?agency=${agencies['SMG-JONGNO']}`, { displayName: 'x', username: 'sneaky.one', email: 's@x.example', departmentId: '', roles: ['agency-admin'] });
+  assert.equal(other.statusCode, 403);
+  const clerk = await post('jongno.clerk', `/admin/officials/invite?agency=${agencies['SMG-JONGNO']}`, { displayName: 'x', username: 'sneaky.two', email: 's@x.example', departmentId: '', roles: ['clerk'] });
+  assert.equal(clerk.statusCode, 403);
+  assert.equal(await t.database.db.selectFrom('accounts').select('id').where('username', 'in', ['sneaky.one', 'sneaky.two']).executeTakeFirst(), undefined);
+});
+
+test('an expired invitation link cannot be used', async () => {
+  await post('mois.admin', `/admin/officials/invite?agency=${agencies['MOIS']}`, { displayName: '주무관 서다온', username: 'mois.late', email: 'mois.late@officials.example.kr', departmentId: '', roles: ['clerk'] });
+  const path = await inviteLink('mois.late@officials.example.kr');
+  await t.database.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000) }).execute();
+  const res = await t.app.inject({ method: 'GET', url: `${path}?lang=en` });
+  assert.equal(res.statusCode, 404);
+  assert.match(res.body, /This invitation link cannot be used/);
 });

@@ -23,6 +23,9 @@ import { findAccountById } from './repository.ts';
 import { loadActor, readableAgencies, hasRole } from './actor.ts';
 import { changeOfficialRoles, listAgencyOfficials, setOfficialStatus } from './manage-officials.ts';
 import { OfficialsPage } from './views/officials-page.tsx';
+import { INVITATION_HOURS, acceptInvitation, findInvitation, inviteOfficial } from './invite-official.ts';
+import { InvitationPage } from './views/invitation-page.tsx';
+import type { Actor } from './actor.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -39,6 +42,7 @@ export interface IdentityRouteDeps {
   /** keys the one-time codes' hashes */
   codeSecret: string;
   secondFactor: SecondFactor;
+  publicUrl: string;
 }
 
 /** Only same-site paths: `next` must never send a user to another site after sign-in. */
@@ -69,10 +73,10 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
   const demo = deps.showDemoHint ? { username: 'resident1', password: DEMO_PASSWORD } : undefined;
 
   return async (app) => {
-    app.get('/sign-in', { schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), signedOut: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    app.get('/sign-in', { schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), signedOut: Type.Optional(Type.String()), invited: Type.Optional(Type.String()) }) } }, async (request, reply) => {
       if (request.account) return reply.redirect(safeNext(request.query.next), 303);
       const ctx = await pageContext(request, reply, { form: true });
-      const notice = request.query.signedOut ? request.t('identity.signedOut') : undefined;
+      const notice = request.query.signedOut ? request.t('identity.signedOut') : request.query.invited ? request.t('identity.invitation.done') : undefined;
       return reply.page(h(SignInPage, { ctx, username: '', next: safeNext(request.query.next), errors: [], demo, notice }));
     });
 
@@ -271,18 +275,85 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       },
     );
 
+    async function officialsPage(request: FastifyRequest, reply: FastifyReply, actor: Actor, agencyId: number, extra: { notice?: string; invite?: { values: Record<string, string | string[]>; errors: Array<{ field: string; message: string }> }; status?: number } = {}) {
+      const officials = await listAgencyOfficials(db, actor, agencyId);
+      const agency = directory.list(request.locale).find((a) => a.id === agencyId);
+      const departments = (await db.selectFrom('departments').select(['id', 'name_ko', 'name_en']).where('agency_id', '=', agencyId).orderBy('id').execute()).map((d) => ({ id: d.id, name: request.locale === 'ko' ? d.name_ko : d.name_en }));
+      const ctx = await pageContext(request, reply, { form: true });
+      return reply.page(
+        h(OfficialsPage, {
+          ctx, agencyName: agency?.name ?? '', officials, canManage: hasRole(actor, 'agency-admin', agencyId), selfId: actor.accountId, notice: extra.notice,
+          agencyId, departments, invite: extra.invite ?? { values: {}, errors: [] }, inviteHours: INVITATION_HOURS,
+        }),
+        extra.status ?? 200,
+      );
+    }
+
     app.get('/admin/officials', { schema: { hide: true, querystring: Type.Object({ agency: Type.Optional(Type.Integer({ minimum: 1 })), done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {
       if (!request.account) return reply.redirect(`/sign-in?next=${encodeURIComponent('/admin/officials')}`, 303);
       const actor = await loadActor(db, request.account.id);
       const agencyId = request.query.agency ?? (actor ? readableAgencies(actor)[0] : undefined);
       if (!actor || agencyId === undefined) throw new DomainError('FORBIDDEN');
-      const officials = await listAgencyOfficials(db, actor, agencyId);
-      const agency = directory.list(request.locale).find((a) => a.id === agencyId);
-      const ctx = await pageContext(request, reply, { form: true });
       const done = request.query.done;
-      const notice = done === 'roles' ? request.t('identity.admin.rolesChanged') : done === 'status' ? request.t('identity.admin.statusChanged') : undefined;
-      return reply.page(h(OfficialsPage, { ctx, agencyName: agency?.name ?? '', officials, canManage: hasRole(actor, 'agency-admin', agencyId), selfId: actor.accountId, notice }));
+      const notice = done === 'roles' ? request.t('identity.admin.rolesChanged') : done === 'status' ? request.t('identity.admin.statusChanged') : done === 'invited' ? request.t('identity.invite.sent') : undefined;
+      return officialsPage(request, reply, actor, agencyId, notice ? { notice } : {});
     });
+
+    app.post(
+      '/admin/officials/invite',
+      {
+        schema: {
+          hide: true,
+          querystring: Type.Object({ agency: Type.Integer({ minimum: 1 }) }),
+          body: Type.Object({
+            username: Type.String({ maxLength: 100, default: '' }), displayName: Type.String({ maxLength: 100, default: '' }), email: Type.String({ maxLength: 200, default: '' }),
+            departmentId: Type.String({ maxLength: 20, default: '' }),
+            roles: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 })])),
+            _csrf: Type.Optional(Type.String()),
+          }),
+        },
+      },
+      async (request, reply) => {
+        if (!request.account) throw new DomainError('UNAUTHENTICATED');
+        const actor = await loadActor(db, request.account.id);
+        const agencyId = request.query.agency;
+        const { username, displayName, email, departmentId, roles } = request.body;
+        const roleList = roles === undefined ? [] : Array.isArray(roles) ? roles : [roles];
+        try {
+          await inviteOfficial(db, actor, {
+            agencyId, username, displayName, email, departmentId: /^\d+$/.test(departmentId) ? Number(departmentId) : null, roles: roleList,
+            locale: request.locale, publicUrl: deps.publicUrl, requestId: request.id, ip: request.ip,
+          });
+          return reply.redirect(`/admin/officials?agency=${agencyId}&done=invited`, 303);
+        } catch (error) {
+          if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED' || !actor) throw error;
+          return officialsPage(request, reply, actor, agencyId, { invite: { values: { username, displayName, email, departmentId, roles: roleList }, errors: fieldErrors(request, error) }, status: 422 });
+        }
+      },
+    );
+
+    app.get('/invitation/:token', { schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 100 }) }) } }, async (request, reply) => {
+      const invitation = await findInvitation(db, request.params.token);
+      if (!invitation) throw new DomainError('NOT_FOUND', 'identity.invitation.invalid');
+      const ctx = await pageContext(request, reply, { form: true });
+      return reply.page(h(InvitationPage, { ctx, token: request.params.token, name: invitation.displayName, errors: [] }));
+    });
+
+    app.post(
+      '/invitation/:token',
+      { schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 100 }) }), body: Type.Object({ password: Type.String({ maxLength: 1024, default: '' }), confirmPassword: Type.String({ maxLength: 1024, default: '' }), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        try {
+          await acceptInvitation(db, { token: request.params.token, password: request.body.password, confirmPassword: request.body.confirmPassword, requestId: request.id, ip: request.ip });
+          return reply.redirect('/sign-in?invited=1', 303);
+        } catch (error) {
+          if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
+          const invitation = await findInvitation(db, request.params.token);
+          const ctx = await pageContext(request, reply, { form: true });
+          return reply.page(h(InvitationPage, { ctx, token: request.params.token, name: invitation?.displayName ?? '', errors: fieldErrors(request, error) }), 422);
+        }
+      },
+    );
 
     const idParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 

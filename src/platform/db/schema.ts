@@ -203,6 +203,15 @@ export interface RecoveryCodesTable {
   created_at: DbTime;
 }
 
+export interface InvitationsTable {
+  token_hash: string;
+  account_id: number;
+  invited_by: number;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: Date | null;
+  created_at: DbTime;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
@@ -222,4 +231,5 @@ export interface DB {
   sign_up_requests: SignUpRequestsTable;
   totp_credentials: TotpCredentialsTable;
   recovery_codes: RecoveryCodesTable;
+  invitations: InvitationsTable;
 }
