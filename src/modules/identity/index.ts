@@ -29,3 +29,4 @@ export async function accountContact(db: Db, accountId: number): Promise<{ email
   const account = await findAccountById(db, accountId);
   return account ? { email: account.email, locale: account.locale, displayName: account.display_name } : undefined;
 }
+export { businessesActingFor } from './link-business.ts';

@@ -26,6 +26,7 @@ import { OfficialsPage } from './views/officials-page.tsx';
 import { INVITATION_HOURS, acceptInvitation, findInvitation, inviteOfficial } from './invite-official.ts';
 import { InvitationPage } from './views/invitation-page.tsx';
 import type { Actor } from './actor.ts';
+import { businessesActingFor, linkBusiness, unlinkBusiness } from './link-business.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -166,21 +167,53 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       return reply.redirect('/sign-in?signedOut=1', 303);
     });
 
-    async function accountPage(request: FastifyRequest, reply: FastifyReply, options: { notice?: string; passwordErrors?: Array<{ field: string; message: string }>; status?: number } = {}) {
+    async function accountPage(request: FastifyRequest, reply: FastifyReply, options: { notice?: string; passwordErrors?: Array<{ field: string; message: string }>; status?: number; business?: { value: string; errors: Array<{ field: string; message: string }> } } = {}) {
       const account = request.account!;
       const ctx = await pageContext(request, reply, { form: true });
       const rows = await sessions.listForAccount(account.id);
       const views = rows.map((r) => ({ id: r.id, device: describeDevice(r.user_agent), ip: r.ip, createdAt: r.created_at, lastSeenAt: r.last_seen_at, current: r.id === request.session?.id }));
       const actor = account.kind === 'official' ? await loadActor(db, account.id) : undefined;
       const adminLink = actor ? readableAgencies(actor).length > 0 : false;
-      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink }), options.status ?? 200);
+      const businesses =
+        account.kind === 'resident'
+          ? {
+              list: (await businessesActingFor(db, account.id)).map((b) => ({ id: b.id, name: request.locale === 'ko' ? b.nameKo : b.nameEn, registrationNo: b.registrationNo })),
+              value: options.business?.value ?? '',
+              errors: options.business?.errors ?? [],
+            }
+          : undefined;
+      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, businesses }), options.status ?? 200);
     }
 
     app.get('/account', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })), count: Type.Optional(Type.Integer({ minimum: 0 })) }) } }, async (request, reply) => {
       if (!request.account) return reply.redirect(`/sign-in?next=${encodeURIComponent('/account')}`, 303);
       const { done, count } = request.query;
-      const notice = done === 'session' ? request.t('identity.account.sessionEnded') : done === 'password' ? request.t('identity.account.passwordChanged', { count: count ?? 0 }) : undefined;
+      const notice =
+        done === 'session' ? request.t('identity.account.sessionEnded')
+        : done === 'password' ? request.t('identity.account.passwordChanged', { count: count ?? 0 })
+        : done === 'linked' ? request.t('identity.business.linked')
+        : done === 'unlinked' ? request.t('identity.business.unlinked')
+        : undefined;
       return accountPage(request, reply, notice ? { notice } : {});
+    });
+
+    app.post('/account/businesses', { schema: { hide: true, body: Type.Object({ registrationNo: Type.String({ maxLength: 30, default: '' }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+      if (!request.account) throw new DomainError('UNAUTHENTICATED');
+      try {
+        await linkBusiness(db, { accountId: request.account.id, registrationNo: request.body.registrationNo, requestId: request.id, ip: request.ip });
+        // No name in the address: a crafted link must not be able to put words on this page.
+        return reply.redirect('/account?done=linked', 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || !['VALIDATION_FAILED', 'NOT_FOUND', 'NOT_REPRESENTATIVE'].includes(error.code)) throw error;
+        const errors = error.details.fields?.map((f) => ({ field: f.field, message: request.t(f.messageKey) })) ?? [{ field: 'registrationNo', message: request.t(error.messageKey) }];
+        return accountPage(request, reply, { business: { value: request.body.registrationNo, errors }, status: error.status });
+      }
+    });
+
+    app.post('/account/businesses/:id/unlink', { schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, async (request, reply) => {
+      if (!request.account) throw new DomainError('UNAUTHENTICATED');
+      await unlinkBusiness(db, { accountId: request.account.id, businessId: request.params.id, requestId: request.id, ip: request.ip });
+      return reply.redirect('/account?done=unlinked', 303);
     });
 
     app.post('/account/sessions/end', { schema: { hide: true, body: Type.Object({ session: Type.String({ maxLength: 100 }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {

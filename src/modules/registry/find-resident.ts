@@ -41,3 +41,26 @@ export async function residentContacts(db: Executor, residentId: number): Promis
   const row = await db.selectFrom('residents').select(['name_ko', 'phone', 'email']).where('id', '=', residentId).executeTakeFirst();
   return row ? { nameKo: row.name_ko, phone: row.phone, email: row.email } : undefined;
 }
+
+export interface BusinessRecord {
+  id: number;
+  registrationNo: string;
+  nameKo: string;
+  nameEn: string;
+  representativeResidentId: number;
+}
+
+/** A business on the register by its registration number (with or without hyphens). */
+export async function findBusinessByNumber(db: Executor, registrationNo: string): Promise<BusinessRecord | undefined> {
+  const digits = registrationNo.replace(/\D/g, '');
+  if (digits.length !== 10) return undefined;
+  const formatted = `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
+  const row = await db.selectFrom('businesses').select(['id', 'registration_no', 'name_ko', 'name_en', 'representative_resident_id']).where('registration_no', '=', formatted).executeTakeFirst();
+  return row ? { id: row.id, registrationNo: row.registration_no, nameKo: row.name_ko, nameEn: row.name_en, representativeResidentId: row.representative_resident_id } : undefined;
+}
+
+export async function findBusinessesByIds(db: Executor, ids: number[]): Promise<BusinessRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('businesses').select(['id', 'registration_no', 'name_ko', 'name_en', 'representative_resident_id']).where('id', 'in', ids).orderBy('name_ko').execute();
+  return rows.map((row) => ({ id: row.id, registrationNo: row.registration_no, nameKo: row.name_ko, nameEn: row.name_en, representativeResidentId: row.representative_resident_id }));
+}

@@ -212,6 +212,12 @@ export interface InvitationsTable {
   created_at: DbTime;
 }
 
+export interface BusinessLinksTable {
+  account_id: number;
+  business_id: number;
+  linked_at: DbTime;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
@@ -232,4 +238,5 @@ export interface DB {
   totp_credentials: TotpCredentialsTable;
   recovery_codes: RecoveryCodesTable;
   invitations: InvitationsTable;
+  business_links: BusinessLinksTable;
 }

@@ -22,6 +22,7 @@ export const errorStatus = {
   SIGN_UP_NO_MATCH: 422,
   SIGN_UP_NO_CONTACT: 422,
   SIGN_UP_EXPIRED: 410,
+  NOT_REPRESENTATIVE: 403,
   AGENCY_NOT_FOUND: 404,
   DEPARTMENT_NOT_FOUND: 404,
   // notifications

@@ -20,9 +20,11 @@ export interface AccountPageProps {
   passwordErrors: FieldErrorView[];
   /** officials who administer or audit an agency get a way to its officials */
   adminLink?: boolean;
+  /** residents: the businesses they act for, and the link form's state */
+  businesses?: { list: Array<{ id: number; name: string; registrationNo: string }>; value: string; errors: FieldErrorView[] } | undefined;
 }
 
-export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink }: AccountPageProps) {
+export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, businesses }: AccountPageProps) {
   const { t } = ctx;
   const errorFor = (field: string) => passwordErrors.find((e) => e.field === field)?.message;
   const when = (d: Date) => formatDateTime(d, ctx.locale, timeZone);
@@ -68,6 +70,32 @@ export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, a
           })}
         </ul>
       </section>
+      {businesses ? (
+        <section aria-labelledby="business-heading" class="nara-narrow">
+          <h2 id="business-heading" class="nara-section-title">{t('identity.business.title')}</h2>
+          <p>{t('identity.business.intro')}</p>
+          {businesses.list.length > 0 ? (
+            <ul class="nara-card-list">
+              {businesses.list.map((b) => (
+                <li class="nara-card">
+                  <h3>{b.name}</h3>
+                  <p class="nara-muted">{t('identity.business.number')}: {b.registrationNo}</p>
+                  <form method="post" action={`/account/businesses/${b.id}/unlink`}>
+                    <CsrfField ctx={ctx} />
+                    <button type="submit" class="krds-btn small tertiary">{t('identity.business.unlink', { name: b.name })}</button>
+                  </form>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <ErrorSummary ctx={ctx} errors={businesses.errors} />
+          <form method="post" action="/account/businesses" novalidate>
+            <CsrfField ctx={ctx} />
+            <TextField id="registrationNo" label={t('identity.business.number')} hint={t('identity.business.numberHint')} value={businesses.value} inputmode="numeric" error={businesses.errors.find((e) => e.field === 'registrationNo')?.message} required />
+            <button type="submit" class="krds-btn medium secondary">{t('identity.business.link')}</button>
+          </form>
+        </section>
+      ) : null}
       <section aria-labelledby="password-heading" class="nara-narrow">
         <h2 id="password-heading" class="nara-section-title">{t('identity.account.password')}</h2>
         <ErrorSummary ctx={ctx} errors={passwordErrors} />
