@@ -28,9 +28,10 @@ before(async () => {
       });
     },
   });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  // "localhost", not an IP address: WebAuthn refuses IP addresses as relying-party ids.
+  await t.app.listen({ host: 'localhost', port: 0 });
   const address = t.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  base = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
   browser = await launchChromium();
 });
 
@@ -221,6 +222,36 @@ test('an agency administrator manages an official with the keyboard, and the pag
   assert.match((await page.locator('.nara-notice').textContent()) ?? '', /The roles are changed/);
   assert.match((await page.locator('li.nara-card', { hasText: '(operator)' }).textContent()) ?? '', /Auditor/);
   await page.screenshot({ path: `${shots}/officials-en.png`, fullPage: true });
+  await context.close();
+});
+
+test('a resident adds a passkey, signs out, and signs in with the passkey alone', { skip: chromiumMissing }, async () => {
+  const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Username').fill('resident2');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForURL(`${base}/`);
+  await page.goto(`${base}/account`);
+  await page.getByLabel('Passkey name').fill('My test phone');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.waitForURL(/done=passkey/);
+  assert.match((await page.locator('main').textContent()) ?? '', /My test phone/);
+  assert.deepEqual(await axeViolations(page), [], 'account page with a passkey');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/signedOut/);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await page.waitForURL(`${base}/`);
+  assert.match((await page.locator('header').textContent()) ?? '', /Sign out/);
+  await page.goto(`${base}/account`);
+  assert.match((await page.locator('main').textContent()) ?? '', /last used/);
   await context.close();
 });
 

@@ -123,7 +123,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ pageContext, directory }));
-  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl }));
+  await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl, production }));
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -27,6 +27,12 @@ import { INVITATION_HOURS, acceptInvitation, findInvitation, inviteOfficial } fr
 import { InvitationPage } from './views/invitation-page.tsx';
 import type { Actor } from './actor.ts';
 import { businessesActingFor, linkBusiness, unlinkBusiness } from './link-business.ts';
+import { authenticateWithPasskey, passkeyAuthenticationOptions, passkeyRegistrationOptions, passkeysOf, registerPasskey, removePasskey, type RelyingParty } from './passkeys.ts';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import fastifyStatic from '@fastify/static';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -44,6 +50,7 @@ export interface IdentityRouteDeps {
   codeSecret: string;
   secondFactor: SecondFactor;
   publicUrl: string;
+  production: boolean;
 }
 
 /** Only same-site paths: `next` must never send a user to another site after sign-in. */
@@ -73,7 +80,27 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
   const { db, sessions, pageContext, directory } = deps;
   const demo = deps.showDemoHint ? { username: 'resident1', password: DEMO_PASSWORD } : undefined;
 
+  const assets = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+  // The package's exports map hides its browser bundle; find it beside the entry point.
+  const webauthnBundle = path.join(path.dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle');
+
+  /**
+   * The WebAuthn relying party. In production it is PUBLIC_URL, never the request: a
+   * forged Host header must not choose the origin credentials are bound to. Elsewhere
+   * (development, tests on random ports) it is the address the browser is using.
+   */
+  const relyingParty = (request: FastifyRequest): RelyingParty => {
+    if (deps.production) {
+      const url = new URL(deps.publicUrl);
+      return { id: url.hostname, origin: url.origin, name: 'Nara' };
+    }
+    return { id: request.hostname, origin: `${request.protocol}://${request.host}`, name: 'Nara' };
+  };
+
   return async (app) => {
+    await app.register(fastifyStatic, { root: assets, prefix: '/assets/identity/', decorateReply: false, index: false, maxAge: '1h' });
+    await app.register(fastifyStatic, { root: webauthnBundle, prefix: '/assets/vendor/simplewebauthn/', decorateReply: false, index: false, maxAge: '1d', allowedPath: (p) => p === '/index.umd.min.js' || p === 'index.umd.min.js' });
+
     app.get('/sign-in', { schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), signedOut: Type.Optional(Type.String()), invited: Type.Optional(Type.String()) }) } }, async (request, reply) => {
       if (request.account) return reply.redirect(safeNext(request.query.next), 303);
       const ctx = await pageContext(request, reply, { form: true });
@@ -182,7 +209,8 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
               errors: options.business?.errors ?? [],
             }
           : undefined;
-      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, businesses }), options.status ?? 200);
+      const passkeys = (await passkeysOf(db, account.id)).map((p) => ({ id: p.id, name: p.name, createdAt: p.created_at, lastUsedAt: p.last_used_at }));
+      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, businesses, passkeys }), options.status ?? 200);
     }
 
     app.get('/account', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })), count: Type.Optional(Type.Integer({ minimum: 0 })) }) } }, async (request, reply) => {
@@ -193,6 +221,8 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
         : done === 'password' ? request.t('identity.account.passwordChanged', { count: count ?? 0 })
         : done === 'linked' ? request.t('identity.business.linked')
         : done === 'unlinked' ? request.t('identity.business.unlinked')
+        : done === 'passkey' ? request.t('identity.passkey.added')
+        : done === 'passkey-removed' ? request.t('identity.passkey.removed')
         : undefined;
       return accountPage(request, reply, notice ? { notice } : {});
     });
@@ -214,6 +244,54 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       if (!request.account) throw new DomainError('UNAUTHENTICATED');
       await unlinkBusiness(db, { accountId: request.account.id, businessId: request.params.id, requestId: request.id, ip: request.ip });
       return reply.redirect('/account?done=unlinked', 303);
+    });
+
+    const setChallenge = async (request: FastifyRequest, reply: FastifyReply, purpose: string, challenge: string) => {
+      const session = await sessions.ensure(request, reply);
+      await sessions.setData(session, { ...session.data, webauthn: { purpose, challenge } });
+    };
+    const takeChallenge = async (request: FastifyRequest, purpose: string): Promise<string> => {
+      const stored = request.session?.data.webauthn as { purpose: string; challenge: string } | undefined;
+      if (!stored || stored.purpose !== purpose) throw new DomainError('BAD_REQUEST', 'identity.passkey.failed');
+      // A challenge is good for one ceremony only.
+      await sessions.setData(request.session!, { ...request.session!.data, webauthn: undefined });
+      return stored.challenge;
+    };
+    const Json = Type.Record(Type.String(), Type.Unknown());
+
+    app.post('/account/passkeys/options', { schema: { hide: true } }, async (request, reply) => {
+      if (!request.account) throw new DomainError('UNAUTHENTICATED');
+      const options = await passkeyRegistrationOptions(db, relyingParty(request), request.account.id);
+      await setChallenge(request, reply, 'register', options.challenge);
+      return options;
+    });
+
+    app.post('/account/passkeys', { schema: { hide: true, body: Type.Object({ name: Type.String({ maxLength: 200 }), response: Json }) } }, async (request) => {
+      if (!request.account) throw new DomainError('UNAUTHENTICATED');
+      const challenge = await takeChallenge(request, 'register');
+      await registerPasskey(db, relyingParty(request), { accountId: request.account.id, name: request.body.name, challenge, response: request.body.response as unknown as RegistrationResponseJSON, requestId: request.id, ip: request.ip });
+      return { ok: true };
+    });
+
+    app.post('/account/passkeys/:id/remove', { schema: { hide: true, params: Type.Object({ id: Type.String({ maxLength: 1400 }) }) } }, async (request, reply) => {
+      if (!request.account) throw new DomainError('UNAUTHENTICATED');
+      await removePasskey(db, { accountId: request.account.id, passkeyId: request.params.id, requestId: request.id, ip: request.ip });
+      return reply.redirect('/account?done=passkey-removed', 303);
+    });
+
+    app.post('/sign-in/passkey/options', { schema: { hide: true } }, async (request, reply) => {
+      const options = await passkeyAuthenticationOptions(relyingParty(request));
+      await setChallenge(request, reply, 'sign-in', options.challenge);
+      return options;
+    });
+
+    app.post('/sign-in/passkey', { schema: { hide: true, body: Type.Object({ response: Json, next: Type.Optional(Type.String({ maxLength: 500 })) }) } }, async (request, reply) => {
+      const challenge = await takeChallenge(request, 'sign-in');
+      const result = await authenticateWithPasskey(db, relyingParty(request), { challenge, response: request.body.response as unknown as AuthenticationResponseJSON, requestId: request.id, ip: request.ip });
+      if (!result) throw new DomainError('SIGN_IN_FAILED', 'identity.passkey.failed');
+      // User verification on the authenticator makes a passkey both factors at once.
+      await completeSignIn(request, reply, result.accountId);
+      return { redirect: safeNext(request.body.next) };
     });
 
     app.post('/account/sessions/end', { schema: { hide: true, body: Type.Object({ session: Type.String({ maxLength: 100 }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {

@@ -218,6 +218,18 @@ export interface BusinessLinksTable {
   linked_at: DbTime;
 }
 
+export interface PasskeysTable {
+  id: string;
+  account_id: number;
+  public_key: string;
+  counter: Generated<number>;
+  transports: Json<string[]>;
+  name: string;
+  backed_up: Generated<boolean>;
+  created_at: DbTime;
+  last_used_at: Date | null;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
@@ -239,4 +251,5 @@ export interface DB {
   recovery_codes: RecoveryCodesTable;
   invitations: InvitationsTable;
   business_links: BusinessLinksTable;
+  passkeys: PasskeysTable;
 }

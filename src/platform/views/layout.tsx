@@ -14,10 +14,12 @@ export interface LayoutProps {
   ctx: PageContext;
   title: string;
   children: ComponentChildren;
+  /** extra scripts of this page, served by Nara (progressive enhancement only) */
+  scripts?: string[];
 }
 
 /** The KRDS page frame shared by every module's pages. */
-export function Layout({ ctx, title, children }: LayoutProps) {
+export function Layout({ ctx, title, children, scripts = [] }: LayoutProps) {
   const { t } = ctx;
   const menu = ctx.menu.map((m) => [m.href, t(m.labelKey)] as const);
   return (
@@ -121,6 +123,9 @@ export function Layout({ ctx, title, children }: LayoutProps) {
           </footer>
         </div>
         <script src="/assets/krds/js/component/ui-script.js" defer></script>
+        {scripts.map((src) => (
+          <script src={src} defer></script>
+        ))}
       </body>
     </html>
   );

@@ -22,14 +22,17 @@ export interface AccountPageProps {
   adminLink?: boolean;
   /** residents: the businesses they act for, and the link form's state */
   businesses?: { list: Array<{ id: number; name: string; registrationNo: string }>; value: string; errors: FieldErrorView[] } | undefined;
+  passkeys?: Array<{ id: string; name: string; createdAt: Date; lastUsedAt: Date | null }>;
 }
 
-export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, businesses }: AccountPageProps) {
+export const passkeyScripts = ['/assets/vendor/simplewebauthn/index.umd.min.js', '/assets/identity/passkeys.js'];
+
+export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, businesses, passkeys = [] }: AccountPageProps) {
   const { t } = ctx;
   const errorFor = (field: string) => passwordErrors.find((e) => e.field === field)?.message;
   const when = (d: Date) => formatDateTime(d, ctx.locale, timeZone);
   return (
-    <Layout ctx={ctx} title={t('identity.account.title')}>
+    <Layout ctx={ctx} title={t('identity.account.title')} scripts={passkeyScripts}>
       <PageHeading>{t('identity.account.title')}</PageHeading>
       {notice ? <Notice kind="success">{notice}</Notice> : null}
       {adminLink ? (
@@ -69,6 +72,33 @@ export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, a
             );
           })}
         </ul>
+      </section>
+      <section aria-labelledby="passkeys-heading" class="nara-narrow">
+        <h2 id="passkeys-heading" class="nara-section-title">{t('identity.passkey.title')}</h2>
+        <p>{t('identity.passkey.intro')}</p>
+        {passkeys.length > 0 ? (
+          <ul class="nara-card-list">
+            {passkeys.map((p) => (
+              <li class="nara-card">
+                <h3>{p.name}</h3>
+                <p class="nara-muted">
+                  {t('identity.passkey.created', { when: when(p.createdAt) })}
+                  {p.lastUsedAt ? ` · ${t('identity.passkey.lastUsed', { when: when(p.lastUsedAt) })}` : ''}
+                </p>
+                <form method="post" action={`/account/passkeys/${encodeURIComponent(p.id)}/remove`}>
+                  <CsrfField ctx={ctx} />
+                  <button type="submit" class="krds-btn small tertiary">{t('identity.passkey.remove', { name: p.name })}</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <p data-passkey-nojs>{t('identity.passkey.needsJs')}</p>
+        <form id="passkey-register" data-passkey-js hidden>
+          <TextField id="passkeyName" label={t('identity.passkey.name')} hint={t('identity.passkey.nameHint')} required />
+          <button type="submit" class="krds-btn medium secondary">{t('identity.passkey.add')}</button>
+        </form>
+        <p id="passkey-status" role="status" aria-live="polite" data-failed={t('identity.passkey.failed')}></p>
       </section>
       {businesses ? (
         <section aria-labelledby="business-heading" class="nara-narrow">

@@ -1,6 +1,7 @@
 import type { PageContext } from '../../../platform/views/context.ts';
 import { Layout } from '../../../platform/views/layout.tsx';
 import { CsrfField, ErrorSummary, Notice, PageHeading, TextField, type FieldErrorView } from '../../../platform/views/components.tsx';
+import { passkeyScripts } from './account-page.tsx';
 
 export interface SignInPageProps {
   ctx: PageContext;
@@ -15,7 +16,7 @@ export function SignInPage({ ctx, username, next, errors, demo, notice }: SignIn
   const { t } = ctx;
   const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
   return (
-    <Layout ctx={ctx} title={t('identity.signIn.title')}>
+    <Layout ctx={ctx} title={t('identity.signIn.title')} scripts={passkeyScripts}>
       <div class="nara-narrow">
         <PageHeading>{t('identity.signIn.title')}</PageHeading>
         {notice ? <Notice kind="success">{notice}</Notice> : null}
@@ -28,6 +29,13 @@ export function SignInPage({ ctx, username, next, errors, demo, notice }: SignIn
           <TextField id="password" type="password" label={t('identity.signIn.password')} autocomplete="current-password" error={errorFor('password')} required />
           <button type="submit" class="krds-btn large primary nara-full">{t('identity.signIn.submit')}</button>
         </form>
+        <div class="nara-passkey-sign-in" data-passkey-js hidden>
+          <p>{t('identity.passkey.signInIntro')}</p>
+          <button type="button" id="passkey-sign-in" class="krds-btn large secondary nara-full" data-next={next}>
+            {t('identity.passkey.signIn')}
+          </button>
+        </div>
+        <p id="passkey-status" role="status" aria-live="polite" data-failed={t('identity.passkey.failed')}></p>
         <p>
           <a href="/sign-up">{t('identity.signUp.link')}</a>
         </p>
