@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
+import type { Argon2Message, Argon2Options } from './argon2-ceiling.ts';
 import type { Server, ServerKind } from './servers.ts';
 
 export type { Server, ServerKind };
@@ -135,6 +136,59 @@ export function spawnServer(kind: ServerKind, options: object = {}): Promise<Ser
       reject(new Error(`${kind} server exited (${code ?? 'by signal'}) before it was listening`));
     });
   });
+}
+
+export interface Argon2Result {
+  /** verifications answered true in the counted window */
+  verifies: number;
+  verifiesPerSecond: number;
+  /** verifications that answered false: a broken ceiling */
+  wrong: number;
+  seconds: number;
+  inFlight: number;
+  otherCpu: number | undefined;
+}
+
+/**
+ * The argon2id verify ceiling, measured in a child process of its own (bench/argon2-ceiling.ts)
+ * started like the servers, so that its thread pool and cores are those Nara has.
+ */
+export function measureArgon2(options: Argon2Options): Promise<Argon2Result> {
+  const child = fork(path.join(here, 'argon2-ceiling.ts'), [JSON.stringify(options)], { stdio: ['ignore', 2, 2, 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const limit = (options.warmup + options.duration) * 1000 + 120_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the argon2 ceiling did not finish within ${Math.round(limit / 1000)} s`));
+    }, limit);
+    let meter: (() => number | undefined) | undefined;
+    let result: Argon2Result | undefined;
+    child.on('message', (message: Argon2Message) => {
+      if (message.counting) meter = startCpuMeter([child.pid!]);
+      else if (message.error) {
+        clearTimeout(timer);
+        reject(new Error(`the argon2 ceiling failed: ${message.error}`));
+      } else if (message.seconds !== undefined) {
+        const verifies = message.verifies ?? 0;
+        result = { verifies, verifiesPerSecond: verifies / message.seconds, wrong: message.wrong ?? 0, seconds: message.seconds, inFlight: options.inFlight, otherCpu: meter?.() };
+      }
+    });
+    // Resolve on exit, not on the message: the next measurement must not share the machine
+    // with this process.
+    void exited.then((code) => {
+      clearTimeout(timer);
+      if (result && code === 0) resolve(result);
+      else reject(new Error(`the argon2 ceiling process exited (${code ?? 'by signal'}) without a result`));
+    });
+  });
+}
+
+/** The p-th percentile (0–100) of `values`, nearest rank; NaN when there are none. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 // USER_HZ: 100 on every Linux that Node runs on.

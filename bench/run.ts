@@ -7,7 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase } from '../src/platform/db/database.ts';
-import { failedRequests, int, machine, measureHttp, measureInserts, ms, spawnServer, startCpuMeter, type HttpResult, type InsertResult, type Server } from './lib.ts';
+import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
+import { failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
+import { checkSignIn, runLoginStorm, type StormResult } from './login-storm.ts';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -22,6 +24,12 @@ const settings = {
   warmup: envNumber('BENCH_WARMUP', 2),
   insertRows: Math.max(1, Math.round(envNumber('BENCH_INSERTS', 2000))),
   connections: 50,
+  /** simulated browsers of the login storm, and argon2id verifications in flight in its ceiling */
+  browsers: 200,
+  /** /healthz probes per second during the login storm, from one connection */
+  probeRate: 20,
+  /** seconds of probing /healthz before the storm, for its latency at rest */
+  probeRestSeconds: 5,
   databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 
@@ -53,7 +61,34 @@ const scenarios: HttpScenario[] = [
   },
 ];
 
+/** The login storm: sign-in throughput against the argon2id verify ceiling. */
+const loginStorm = {
+  name: 'login-storm',
+  label: `login storm, ${settings.browsers} browsers`,
+  healthzLabel: '/healthz p99 during the login storm',
+  // Residents sign in with the password alone; officials would stop at the second factor.
+  usernames: ['resident1', 'resident2', 'resident3'],
+  // The per-address write limit (120/min by default) would turn the storm into 429s within
+  // a second, all from 127.0.0.1: this measures sign-in throughput, not the limiter.
+  start: () => spawnServer('nara', { config: { demoResidents: 500, rateLimitPerMinute: 1_000_000 } }),
+  /** the least acceptable ratio of sign-ins/s to argon2id verifies/s */
+  minRatio: 0.8,
+  /** the most acceptable ratio of /healthz p99 during the storm to its p99 at rest */
+  maxHealthzRatio: 2,
+};
+
 type Skipped = { skipped: string };
+
+interface StormOutcome {
+  name: string;
+  label: string;
+  result?: StormResult;
+  problem?: string;
+  ratio?: number;
+  minRatio: number;
+  verdict: 'PASS' | 'BELOW TARGET' | 'INVALID';
+  healthz: { maxRatio: number; ratio?: number; verdict: 'PASS' | 'ABOVE TARGET' | 'INVALID' };
+}
 
 interface ScenarioOutcome {
   name: string;
@@ -159,6 +194,79 @@ async function postgresInserts(): Promise<InsertResult | Skipped> {
   }
 }
 
+async function argon2Ceiling(): Promise<Argon2Result | Skipped> {
+  progress(`argon2id verify ceiling, ${settings.browsers} in flight: ${settings.warmup} s warm-up + ${settings.duration} s`);
+  try {
+    const r = await measureArgon2({ inFlight: settings.browsers, duration: settings.duration, warmup: settings.warmup });
+    if (r.wrong > 0) loudly.push(`argon2id verify ceiling: ${int(r.wrong)} verifications answered false out of ${int(r.wrong + r.verifies)} — THIS FIGURE IS NOT VALID`);
+    return r;
+  } catch (error) {
+    loudly.push(`argon2id verify ceiling: could not run (${reason(error)}) — NO FIGURE`);
+    return { skipped: reason(error) };
+  }
+}
+
+async function runLoginStormScenario(ceiling: Argon2Result | Skipped): Promise<StormOutcome> {
+  const s = loginStorm;
+  const base = { name: s.name, label: s.label, minRatio: s.minRatio };
+  const noFigure = (problem: string): StormOutcome => ({ ...base, problem, verdict: 'INVALID', healthz: { maxRatio: s.maxHealthzRatio, verdict: 'INVALID' } });
+  progress(`${s.label}: starting`);
+  let server: Server;
+  try {
+    server = await s.start();
+  } catch (error) {
+    loudly.push(`${s.label}: could not run (${reason(error)}) — NO FIGURE`);
+    return noFigure(reason(error));
+  }
+  try {
+    const problem = await checkSignIn(server.url, s.usernames[0]!, DEMO_PASSWORD);
+    if (problem) {
+      loudly.push(`${s.label}: the check sign-in failed (${problem}); the storm was not run — NO FIGURE`);
+      return noFigure(problem);
+    }
+    const result = await runLoginStorm(
+      server.url,
+      {
+        browsers: settings.browsers,
+        duration: settings.duration,
+        warmup: settings.warmup,
+        restSeconds: settings.probeRestSeconds,
+        probeRate: settings.probeRate,
+        usernames: s.usernames,
+        password: DEMO_PASSWORD,
+        pids: server.pid ? [server.pid] : [],
+      },
+      progress,
+    );
+    let invalid = false;
+    if (result.errorCount > 0) {
+      const kinds = Object.entries(result.errors).map(([kind, n]) => `${int(n)} × ${kind}`).join(', ');
+      loudly.push(`${s.label}: ${int(result.errorCount)} failed sign-ins (${kinds}) against ${int(result.signIns)} counted successes — THIS FIGURE IS NOT VALID`);
+      invalid = true;
+    }
+    const { rest, storm } = result.healthz;
+    let healthzInvalid = false;
+    if (rest.failed + storm.failed > 0 || rest.samples === 0 || storm.samples === 0) {
+      loudly.push(`${s.healthzLabel}: ${int(rest.failed)} failed probes at rest (of ${int(rest.samples + rest.failed)}), ${int(storm.failed)} during the storm (of ${int(storm.samples + storm.failed)}) — THIS FIGURE IS NOT VALID`);
+      healthzInvalid = true;
+    }
+    const ratio = 'skipped' in ceiling ? undefined : result.signInsPerSecond / ceiling.verifiesPerSecond;
+    const healthzRatio = result.healthz.p99Ratio;
+    return {
+      ...base,
+      result,
+      ...(ratio === undefined ? {} : { ratio }),
+      verdict: invalid || ratio === undefined ? 'INVALID' : ratio >= s.minRatio ? 'PASS' : 'BELOW TARGET',
+      healthz: { maxRatio: s.maxHealthzRatio, ratio: healthzRatio, verdict: healthzInvalid ? 'INVALID' : healthzRatio <= s.maxHealthzRatio ? 'PASS' : 'ABOVE TARGET' },
+    };
+  } catch (error) {
+    loudly.push(`${s.label}: could not run (${reason(error)}) — NO FIGURE`);
+    return noFigure(reason(error));
+  } finally {
+    await closeServer(server, s.label);
+  }
+}
+
 async function runScenario(s: HttpScenario, ceiling: HttpResult): Promise<ScenarioOutcome> {
   progress(`${s.label}: starting`);
   const base = { name: s.name, label: s.label, minRatio: s.minRatio };
@@ -190,12 +298,15 @@ const startedAt = new Date();
 const idleMeter = startCpuMeter();
 await new Promise((resolve) => setTimeout(resolve, 1000));
 const busyBefore = idleMeter();
-process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((2 + scenarios.length) * (settings.warmup + settings.duration) + 12)} s)\n`);
+// hello-world twice, the HTTP scenarios, the argon2 ceiling and the storm, plus start-ups,
+// inserts, the probe at rest and the storm's drain.
+process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((4 + scenarios.length) * (settings.warmup + settings.duration) + settings.probeRestSeconds + 20)} s)\n`);
 
 const hello = await helloWorldCeiling();
 const helloInvalid = errorsOf('hello-world ceiling', hello);
 const pglite = await pgliteInserts();
 const postgres = await postgresInserts();
+const argon2 = await argon2Ceiling();
 const outcomes: ScenarioOutcome[] = [];
 for (const s of scenarios) {
   try {
@@ -205,6 +316,7 @@ for (const s of scenarios) {
     outcomes.push({ name: s.name, label: s.label, minRatio: s.minRatio, problem: reason(error), verdict: 'INVALID' });
   }
 }
+const storm = await runLoginStormScenario(argon2);
 
 // The ceiling again, after everything: if the machine changed speed during the run (a
 // busy neighbour, throttling), the two differ and the ratios above cannot be trusted.
@@ -216,7 +328,8 @@ const DRIFT_LIMIT = 0.1;
 const col = (text: string, width: number) => text.padEnd(width);
 const num = (text: string, width: number) => text.padStart(width);
 const helloLabel = `hello-world (Fastify), ${settings.connections} connections`;
-const W = Math.max(helloLabel.length, 'single-row insert, PostgreSQL'.length, ...scenarios.map((s) => s.label.length)) + 2;
+const argon2Label = `argon2id verify, ${settings.browsers} in flight`;
+const W = Math.max(helloLabel.length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
 const httpFigures = (r: HttpResult) => `${num(int(r.rps), 8)} req/s   p99 ${num(ms(r.p99), 4)} ms`;
 const insertFigures = (label: string | undefined, r: InsertResult | Skipped) =>
   'skipped' in r ? `skipped: ${r.skipped}` : `${num(int(r.rowsPerSecond), 8)} rows/s${label ? noiseOf(label, r.otherCpu) : ''}`;
@@ -231,6 +344,7 @@ const lines = [
   `ceiling  ${col('single-row insert, PGlite', W)}${insertFigures('single-row insert, PGlite', pglite)}`,
   // The PostgreSQL server is another process, so its own work would read as disturbance.
   `ceiling  ${col('single-row insert, PostgreSQL', W)}${insertFigures(undefined, postgres)}`,
+  `ceiling  ${col(argon2Label, W)}${'skipped' in argon2 ? `NO FIGURE: ${argon2.skipped}` : `${num(int(argon2.verifiesPerSecond), 8)} verifies/s${argon2.wrong > 0 ? '   INVALID' : ''}${noiseOf('argon2id verify ceiling', argon2.otherCpu)}`}`,
 ];
 for (const o of outcomes) {
   if (!o.result) {
@@ -239,6 +353,17 @@ for (const o of outcomes) {
   }
   const p99 = o.p99Ratio === undefined ? '' : `   (p99 ${o.p99Ratio.toFixed(1)} × hello-world)`;
   lines.push(`scenario ${col(o.label, W)}${httpFigures(o.result)}   ${o.ratio!.toFixed(2)} × hello-world  target ≥ ${o.minRatio.toFixed(2)}  ${o.verdict}${p99}${noiseOf(o.label, o.result.otherCpu)}`);
+}
+if (!storm.result) {
+  lines.push(`scenario ${col(storm.label, W)}NO FIGURE: ${storm.problem}`);
+} else {
+  const r = storm.result;
+  const against = storm.ratio === undefined ? 'no argon2id ceiling' : `${storm.ratio.toFixed(2)} × argon2id  target ≥ ${storm.minRatio.toFixed(2)}`;
+  lines.push(
+    `scenario ${col(storm.label, W)}${num(int(r.signInsPerSecond), 8)} sign-ins/s   p99 ${num(ms(r.signInP99), 4)} ms   ${against}  ${storm.verdict}   (GET + POST per sign-in)${noiseOf(storm.label, r.otherCpu)}`,
+    // Probes go one at a time: when each takes seconds, few are sent, so say how many.
+    `scenario ${col(loginStorm.healthzLabel, W)}${num(r.healthz.storm.p99.toFixed(1), 8)} ms p99 (${int(r.healthz.storm.samples)} probes), at rest ${r.healthz.rest.p99.toFixed(1)} ms (${int(r.healthz.rest.samples)})   ${storm.healthz.ratio!.toFixed(1)} × at rest  target ≤ ${storm.healthz.maxRatio.toFixed(1)}  ${storm.healthz.verdict}`,
+  );
 }
 lines.push(
   '',
@@ -272,8 +397,12 @@ const report = {
     helloWorldAfter: { ...helloAfter, valid: !helloAfterInvalid, drift, steady: Math.abs(drift) <= DRIFT_LIMIT },
     insertPGlite: pglite,
     insertPostgres: postgres,
+    argon2Verify: argon2,
   },
-  scenarios: outcomes.map((o) => ({ ...o, ceiling: 'helloWorld', ...(o.result ? { ratioAgainstHelloWorldAfter: o.result.rps / helloAfter.rps } : {}) })),
+  scenarios: [
+    ...outcomes.map((o) => ({ ...o, ceiling: 'helloWorld', ...(o.result ? { ratioAgainstHelloWorldAfter: o.result.rps / helloAfter.rps } : {}) })),
+    { ...storm, ceiling: 'argon2Verify', healthz: { ...storm.healthz, ceiling: 'healthz p99 at rest, same server, before the storm' } },
+  ],
   errors: loudly,
   disturbed: noisy,
 };

@@ -1,0 +1,238 @@
+// The login storm's load generator: simulated browsers signing in over and over, and a
+// slow prober of /healthz that shows whether the rest of the server stays responsive
+// meanwhile. Runs in the harness process, like autocannon; Nara runs in its own.
+import http from 'node:http';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { percentile, startCpuMeter } from './lib.ts';
+
+export interface StormOptions {
+  /** simulated browsers, each with one request in flight at a time */
+  browsers: number;
+  /** seconds counted */
+  duration: number;
+  /** seconds of the same load before counting, discarded */
+  warmup: number;
+  /** seconds of probing /healthz before the storm */
+  restSeconds: number;
+  /** /healthz probes per second, one connection */
+  probeRate: number;
+  usernames: string[];
+  password: string;
+  /** processes whose CPU is part of the measurement (the server's), not disturbance */
+  pids: number[];
+}
+
+export interface ProbeResult {
+  samples: number;
+  /** milliseconds, from performance.now(): finer than autocannon's whole milliseconds */
+  p50: number;
+  p99: number;
+  max: number;
+  /** probes that did not answer 200 */
+  failed: number;
+}
+
+export interface StormResult {
+  /** sign-ins answered 303 → / within the counted window */
+  signIns: number;
+  signInsPerSecond: number;
+  /** GET /sign-in + POST /sign-in, milliseconds, counted window */
+  signInP50: number;
+  signInP99: number;
+  /** every failed step, warm-up and draining included, by kind */
+  errors: Record<string, number>;
+  errorCount: number;
+  seconds: number;
+  browsers: number;
+  healthz: { rest: ProbeResult; storm: ProbeResult; p99Ratio: number };
+  /** p99 of this process's event-loop delay during the storm: the prober's own share of its latencies */
+  loadGeneratorLagP99: number;
+  otherCpu: number | undefined;
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function send(agent: http.Agent, url: URL, method: 'GET' | 'POST', headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+// The histogram records whole timer intervals, the resolution included; it is taken off.
+const LAG_RESOLUTION_MS = 5;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const failure = (error: unknown) => `connection error (${(error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error))})`;
+
+/**
+ * One visit of a new browser: the form (which starts an anonymous session and its CSRF
+ * token), then the credentials with that session's cookie. Returns undefined on success,
+ * otherwise what went wrong.
+ */
+async function signInOnce(agent: http.Agent, base: string, username: string, password: string): Promise<string | undefined> {
+  const url = new URL('/sign-in', base);
+  const form = await send(agent, url, 'GET');
+  if (form.status !== 200) return `GET /sign-in ${form.status}`;
+  const sid = (form.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('nara_sid='));
+  if (!sid) return 'GET /sign-in set no nara_sid cookie';
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
+  if (!csrf) return 'GET /sign-in has no CSRF token';
+  const body = new URLSearchParams({ username, password, _csrf: csrf }).toString();
+  const answer = await send(agent, url, 'POST', { cookie: sid, 'content-type': 'application/x-www-form-urlencoded' }, body);
+  if (answer.status !== 303) return `POST /sign-in ${answer.status}`;
+  if (answer.headers.location !== '/') return `POST /sign-in 303 → ${answer.headers.location}`;
+  return undefined;
+}
+
+/** One sign-in before the load: if it fails, the storm would measure error pages. */
+export async function checkSignIn(base: string, username: string, password: string): Promise<string | undefined> {
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    return await signInOnce(agent, base, username, password);
+  } catch (error) {
+    return failure(error);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * Probes /healthz at a steady rate over one kept-alive connection until stopped. Each
+ * probe is sent on its tick, or at once when the previous one ran past it, and lands in
+ * the bucket that `bucket()` names when it is sent (undefined: not recorded).
+ */
+function startProber(base: string, rate: number, bucket: () => number[] | undefined, failed: (into: number[]) => void) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL('/healthz', base);
+  const interval = 1000 / rate;
+  let stopped = false;
+  const done = (async () => {
+    const start = performance.now();
+    for (let i = 0; !stopped; i++) {
+      await sleep(start + i * interval - performance.now());
+      if (stopped) break;
+      const into = bucket();
+      const sent = performance.now();
+      try {
+        const answer = await send(agent, url, 'GET');
+        if (answer.status !== 200) {
+          if (into) failed(into);
+          continue;
+        }
+      } catch {
+        if (into) failed(into);
+        continue;
+      }
+      into?.push(performance.now() - sent);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await done;
+    agent.destroy();
+  };
+}
+
+function probeResult(samples: number[], failed: number): ProbeResult {
+  return { samples: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.length ? Math.max(...samples) : Number.NaN, failed };
+}
+
+/**
+ * /healthz at rest, then the storm: `browsers` browsers each signing in again and again as
+ * a new visitor (no cookie carried over: a signed-in browser would only be redirected
+ * away from the form), while the prober keeps going. Counts sign-ins completed within the
+ * counted window; the storm then drains, so that the server closes with nothing in flight.
+ */
+export async function runLoginStorm(base: string, options: StormOptions, progress: (message: string) => void): Promise<StormResult> {
+  const rest: number[] = [];
+  const storm: number[] = [];
+  let restFailed = 0;
+  let stormFailed = 0;
+  let phase: 'warm-up' | 'rest' | 'storm-warm-up' | 'storm' | 'drain' = 'warm-up';
+  const stopProber = startProber(
+    base,
+    options.probeRate,
+    () => (phase === 'rest' ? rest : phase === 'storm' ? storm : undefined),
+    (into) => (into === rest ? restFailed++ : stormFailed++),
+  );
+  // Uncounted probes first: they open the prober's connection, warm the path and let the
+  // job runner's first poll, a second after start, go by.
+  await sleep(2000);
+  progress(`login storm: /healthz at rest, ${options.restSeconds} s`);
+  phase = 'rest';
+  await sleep(options.restSeconds * 1000);
+
+  progress(`login storm: ${options.browsers} browsers, ${options.warmup} s warm-up + ${options.duration} s`);
+  phase = 'storm-warm-up';
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.browsers });
+  const errors: Record<string, number> = {};
+  const latencies: number[] = [];
+  let windowStart = Number.POSITIVE_INFINITY;
+  let windowEnd = Number.POSITIVE_INFINITY;
+  let signIns = 0;
+  let stopped = false;
+  const browser = async (index: number) => {
+    const username = options.usernames[index % options.usernames.length]!;
+    while (!stopped) {
+      const started = performance.now();
+      let problem: string | undefined;
+      try {
+        problem = await signInOnce(agent, base, username, options.password);
+      } catch (error) {
+        problem = failure(error);
+      }
+      const ended = performance.now();
+      if (problem) errors[problem] = (errors[problem] ?? 0) + 1;
+      else if (ended >= windowStart && ended <= windowEnd) {
+        signIns++;
+        latencies.push(ended - started);
+      }
+    }
+  };
+  const browsers = Array.from({ length: options.browsers }, (_, i) => browser(i));
+  await sleep(options.warmup * 1000);
+
+  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  lag.enable();
+  const meter = startCpuMeter(options.pids);
+  windowStart = performance.now();
+  phase = 'storm';
+  await sleep(options.duration * 1000);
+  windowEnd = performance.now();
+  phase = 'drain';
+  const otherCpu = meter();
+  lag.disable();
+  stopped = true;
+  await stopProber();
+  progress('login storm: letting the sign-ins in flight finish');
+  await Promise.all(browsers);
+  agent.destroy();
+
+  const seconds = (windowEnd - windowStart) / 1000;
+  const restResult = probeResult(rest, restFailed);
+  const stormResult = probeResult(storm, stormFailed);
+  return {
+    signIns,
+    signInsPerSecond: signIns / seconds,
+    signInP50: percentile(latencies, 50),
+    signInP99: percentile(latencies, 99),
+    errors,
+    errorCount: Object.values(errors).reduce((sum, n) => sum + n, 0),
+    seconds,
+    browsers: options.browsers,
+    healthz: { rest: restResult, storm: stormResult, p99Ratio: stormResult.p99 / restResult.p99 },
+    loadGeneratorLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+    otherCpu,
+  };
+}
