@@ -92,7 +92,11 @@ class PGliteDriver implements Driver {
   async releaseConnection(): Promise<void> {
     const release = this.release;
     this.release = undefined;
-    release?.();
+    // PGlite runs on this thread: handing the connection straight to the next waiter
+    // would chain a whole backlog of queries without ever letting the event loop read a
+    // request (a health check stalled for seconds in the login-storm benchmark).
+    // Handing it over on the next turn serves pending I/O between queries.
+    if (release) setImmediate(release);
   }
 
   async destroy(): Promise<void> {}
