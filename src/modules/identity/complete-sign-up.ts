@@ -8,6 +8,7 @@ import { residentContacts } from '../registry/index.ts';
 import { findAccountByUsername, insertAccount } from './repository.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 import { hashSignUpCode } from './start-sign-up.ts';
+import { isValidUsername } from './account-fields.ts';
 
 export const MAX_CODE_ATTEMPTS = 5;
 
@@ -49,7 +50,7 @@ export async function completeSignUp(db: Db, options: CompleteSignUpOptions): Pr
     if (attempts >= MAX_CODE_ATTEMPTS) throw new DomainError('SIGN_UP_EXPIRED', 'identity.signUp.tooManyAttempts');
     fields.push({ field: 'code', messageKey: 'identity.signUp.codeWrong', params: { left: MAX_CODE_ATTEMPTS - attempts } });
   }
-  if (!/^[a-z0-9][a-z0-9._-]{2,39}$/.test(username)) fields.push({ field: 'username', messageKey: 'identity.username.invalid' });
+  if (!isValidUsername(username)) fields.push({ field: 'username', messageKey: 'identity.username.invalid' });
   else if (await findAccountByUsername(db, username)) fields.push({ field: 'username', messageKey: 'identity.account.exists' });
   const problem = passwordProblem(options.password, { username });
   if (problem) fields.push({ field: 'password', messageKey: `identity.password.${problem}` });

@@ -4,6 +4,7 @@ import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { findAccountByUsername, findAgencyByCode, findDepartment, grantRoles, insertAccount } from './repository.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 import { isRole, type Role } from './roles.ts';
+import { isValidEmail, isValidUsername } from './account-fields.ts';
 
 export interface CreateOfficialOptions {
   username: string;
@@ -24,8 +25,8 @@ export interface CreateOfficialOptions {
  */
 export async function createOfficial(db: Db, options: CreateOfficialOptions): Promise<{ accountId: number }> {
   const fields: FieldError[] = [];
-  if (!/^[a-z0-9][a-z0-9._-]{2,39}$/.test(options.username)) fields.push({ field: 'username', messageKey: 'identity.username.invalid' });
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email)) fields.push({ field: 'email', messageKey: 'identity.email.invalid' });
+  if (!isValidUsername(options.username)) fields.push({ field: 'username', messageKey: 'identity.username.invalid' });
+  if (!isValidEmail(options.email)) fields.push({ field: 'email', messageKey: 'identity.email.invalid' });
   if (options.displayName.trim().length === 0) fields.push({ field: 'displayName', messageKey: 'identity.displayName.required' });
   const problem = passwordProblem(options.password, { username: options.username });
   if (problem) fields.push({ field: 'password', messageKey: `identity.password.${problem}` });

@@ -7,7 +7,7 @@ import { emailTo } from '../notifications/index.ts';
 import { requireRole, type Actor } from './actor.ts';
 import { findAccountByUsername, grantRoles, insertAccount } from './repository.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
-import { isRole, type Role } from './roles.ts';
+import { agencyRoles, isValidEmail, isValidUsername } from './account-fields.ts';
 
 export const INVITATION_HOURS = 72;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -35,12 +35,12 @@ export async function inviteOfficial(db: Db, actor: Actor | undefined, options: 
   const admin = requireRole(actor, ['agency-admin'], options.agencyId);
   const username = options.username.trim().toLowerCase();
   const fields: FieldError[] = [];
-  if (!/^[a-z0-9][a-z0-9._-]{2,39}$/.test(username)) fields.push({ field: 'username', messageKey: 'identity.username.invalid' });
+  if (!isValidUsername(username)) fields.push({ field: 'username', messageKey: 'identity.username.invalid' });
   else if (await findAccountByUsername(db, username)) fields.push({ field: 'username', messageKey: 'identity.account.exists' });
   if (!options.displayName.trim()) fields.push({ field: 'displayName', messageKey: 'identity.displayName.required' });
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.email.trim())) fields.push({ field: 'email', messageKey: 'identity.email.invalid' });
-  const roles = [...new Set(options.roles)].filter(isRole).filter((r) => r !== 'platform-operator') as Role[];
-  if (roles.length === 0 || roles.length !== new Set(options.roles).size) fields.push({ field: 'roles', messageKey: 'identity.roles.invalid' });
+  if (!isValidEmail(options.email.trim())) fields.push({ field: 'email', messageKey: 'identity.email.invalid' });
+  const roles = agencyRoles(options.roles);
+  if (!roles) fields.push({ field: 'roles', messageKey: 'identity.roles.invalid' });
   if (options.departmentId !== null) {
     const dep = await db.selectFrom('departments').select('id').where('id', '=', options.departmentId).where('agency_id', '=', options.agencyId).executeTakeFirst();
     if (!dep) fields.push({ field: 'departmentId', messageKey: 'identity.department.notFound', params: { code: String(options.departmentId) } });
@@ -51,7 +51,7 @@ export async function inviteOfficial(db: Db, actor: Actor | undefined, options: 
   const agency = await db.selectFrom('agencies').select(['name_ko', 'name_en']).where('id', '=', options.agencyId).executeTakeFirstOrThrow();
   return db.transaction().execute(async (tx) => {
     const accountId = await insertAccount(tx, { kind: 'official', username, displayName: options.displayName.trim(), email: options.email.trim(), passwordHash: null, agencyId: options.agencyId, departmentId: options.departmentId, locale: options.locale });
-    await grantRoles(tx, accountId, options.agencyId, roles);
+    await grantRoles(tx, accountId, options.agencyId, roles!);
     await tx.insertInto('invitations').values({ token_hash: hashToken(token), account_id: accountId, invited_by: admin.accountId, expires_at: sql`now() + make_interval(hours => ${INVITATION_HOURS})` }).execute();
     await emailTo(tx, {
       to: options.email.trim(),

@@ -2,7 +2,8 @@ import type { Db } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { requireRole, type Actor } from './actor.ts';
-import { isRole, type Role } from './roles.ts';
+import type { Role } from './roles.ts';
+import { agencyRoles } from './account-fields.ts';
 
 export interface OfficialRow {
   id: number;
@@ -63,8 +64,8 @@ export async function changeOfficialRoles(db: Db, actor: Actor | undefined, opti
   const target = await officialOfAgency(db, options.accountId);
   const admin = requireRole(actor, ['agency-admin'], target.agency_id);
   if (admin.accountId === target.id) throw new DomainError('FORBIDDEN', 'identity.admin.notYourself');
-  const roles = [...new Set(options.roles)].filter(isRole).filter((r) => r !== 'platform-operator');
-  if (roles.length !== new Set(options.roles).size || roles.length === 0) {
+  const roles = agencyRoles(options.roles);
+  if (!roles) {
     throw new DomainError('VALIDATION_FAILED', 'error.VALIDATION_FAILED', { fields: [{ field: 'roles', messageKey: 'identity.roles.invalid' }] });
   }
   await db.transaction().execute(async (tx) => {
