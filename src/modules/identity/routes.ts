@@ -4,7 +4,7 @@ import { h } from 'preact';
 import type { Db } from '../../platform/db/database.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import type { Sessions } from '../../platform/http/sessions.ts';
-import { DomainError } from '../../platform/http/errors.ts';
+import { DomainError, fieldMessages } from '../../platform/http/errors.ts';
 import { signInWithPassword } from './sign-in-with-password.ts';
 import { SignInPage } from './views/sign-in-page.tsx';
 import { AgenciesPage } from './views/agencies-page.tsx';
@@ -52,6 +52,14 @@ export interface IdentityRouteDeps {
   publicUrl: string;
   production: boolean;
 }
+
+/** The form messages of an error: at each field, or the whole message at `field`. */
+function fieldErrors(request: FastifyRequest, error: DomainError, field = 'name') {
+  return fieldMessages(request.t, error) ?? [{ field, message: request.t(error.messageKey, error.details.params) }];
+}
+
+/** A form field sent once or several times (checkboxes) as a list. */
+const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** Only same-site paths: `next` must never send a user to another site after sign-in. */
 export function safeNext(next: string | undefined): string {
@@ -235,8 +243,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
         return reply.redirect('/account?done=linked', 303);
       } catch (error) {
         if (!(error instanceof DomainError) || !['VALIDATION_FAILED', 'NOT_FOUND', 'NOT_REPRESENTATIVE'].includes(error.code)) throw error;
-        const errors = error.details.fields?.map((f) => ({ field: f.field, message: request.t(f.messageKey) })) ?? [{ field: 'registrationNo', message: request.t(error.messageKey) }];
-        return accountPage(request, reply, { business: { value: request.body.registrationNo, errors }, status: error.status });
+        return accountPage(request, reply, { business: { value: request.body.registrationNo, errors: fieldErrors(request, error, 'registrationNo') }, status: error.status });
       }
     });
 
@@ -320,14 +327,10 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
           return reply.redirect(`/account?done=password&count=${endedSessions}`, 303);
         } catch (error) {
           if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
-          const passwordErrors = (error.details.fields ?? []).map((f) => ({ field: f.field, message: request.t(f.messageKey, f.params) }));
-          return accountPage(request, reply, { passwordErrors, status: 422 });
+          return accountPage(request, reply, { passwordErrors: fieldErrors(request, error, 'currentPassword'), status: 422 });
         }
       },
     );
-
-    const fieldErrors = (request: FastifyRequest, error: DomainError) =>
-      error.details.fields?.map((f) => ({ field: f.field, message: request.t(f.messageKey, f.params) })) ?? [{ field: 'name', message: request.t(error.messageKey, error.details.params) }];
 
     app.get('/sign-up', { schema: { hide: true } }, async (request, reply) => {
       if (request.account) return reply.redirect('/', 303);
@@ -429,7 +432,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
         const actor = await loadActor(db, request.account.id);
         const agencyId = request.query.agency;
         const { username, displayName, email, departmentId, roles } = request.body;
-        const roleList = roles === undefined ? [] : Array.isArray(roles) ? roles : [roles];
+        const roleList = asList(roles);
         try {
           await inviteOfficial(db, actor, {
             agencyId, username, displayName, email, departmentId: /^\d+$/.test(departmentId) ? Number(departmentId) : null, roles: roleList,
@@ -474,7 +477,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       async (request, reply) => {
         if (!request.account) throw new DomainError('UNAUTHENTICATED');
         const actor = await loadActor(db, request.account.id);
-        const roles = request.body.roles === undefined ? [] : Array.isArray(request.body.roles) ? request.body.roles : [request.body.roles];
+        const roles = asList(request.body.roles);
         await changeOfficialRoles(db, actor, { accountId: request.params.id, roles, requestId: request.id, ip: request.ip });
         const target = await findAccountById(db, request.params.id);
         return reply.redirect(`/admin/officials?agency=${target!.agency_id}&done=roles#official-${request.params.id}`, 303);

@@ -1,3 +1,5 @@
+import type { Translate } from '../i18n/i18n.ts';
+
 /**
  * Stable error codes and their HTTP status: one table for the whole platform.
  * Modules add their codes here so that clients can rely on code → status.
@@ -53,6 +55,11 @@ export class DomainError extends Error {
     this.name = 'DomainError';
     this.status = errorStatus[code];
   }
+}
+
+/** A DomainError's field problems as messages in the reader's language, if it has any. */
+export function fieldMessages(t: Translate, error: DomainError): Array<{ field: string; message: string }> | undefined {
+  return error.details.fields?.map((f) => ({ field: f.field, message: t(f.messageKey, f.params) }));
 }
 
 export const notFound = () => new DomainError('NOT_FOUND');

@@ -8,7 +8,7 @@ import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import { h } from 'preact';
 import './types.ts';
-import { DomainError, errorStatus, type ErrorCode } from './errors.ts';
+import { DomainError, errorStatus, fieldMessages, type ErrorCode } from './errors.ts';
 import { defaultLocale, isLocale, negotiateLocale, type I18n, type Locale } from '../i18n/i18n.ts';
 import type { Sessions } from './sessions.ts';
 import type { Metrics } from './metrics.ts';
@@ -166,7 +166,7 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
   app.setErrorHandler(async (error: FastifyError | DomainError, request, reply) => {
     if (error instanceof DomainError) {
       if (error.status >= 500) request.log.error({ err: error }, 'domain error');
-      const fields = error.details.fields?.map((f) => ({ field: f.field, message: request.t(f.messageKey, f.params) }));
+      const fields = fieldMessages(request.t, error);
       return sendError(request, reply, error.status, error.code, error.messageKey, fields);
     }
     if ((error as FastifyError).validation) {
