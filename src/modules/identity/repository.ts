@@ -68,6 +68,6 @@ export async function grantRoles(db: Executor, accountId: number, agencyId: numb
     .execute();
 }
 
-export function rolesOf(db: Executor, accountId: number) {
-  return db.selectFrom('account_roles').select(['role', 'agency_id']).where('account_id', '=', accountId).execute();
+export function departmentsOf(db: Executor, agencyId: number) {
+  return db.selectFrom('departments').select(['id', 'name_ko', 'name_en']).where('agency_id', '=', agencyId).orderBy('id').execute();
 }

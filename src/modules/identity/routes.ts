@@ -19,7 +19,7 @@ import { completeSignUp } from './complete-sign-up.ts';
 import { SignUpPage, SignUpVerifyPage } from './views/sign-up-page.tsx';
 import { MAX_SECOND_FACTOR_ATTEMPTS, needsSecondFactor, type SecondFactor } from './second-factor.ts';
 import { RecoveryCodesPage, SecondFactorPage } from './views/second-factor-page.tsx';
-import { findAccountById } from './repository.ts';
+import { departmentsOf, findAccountById } from './repository.ts';
 import { loadActor, readableAgencies, hasRole } from './actor.ts';
 import { changeOfficialRoles, listAgencyOfficials, setOfficialStatus } from './manage-officials.ts';
 import { OfficialsPage } from './views/officials-page.tsx';
@@ -392,7 +392,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
     async function officialsPage(request: FastifyRequest, reply: FastifyReply, actor: Actor, agencyId: number, extra: { notice?: string; invite?: { values: Record<string, string | string[]>; errors: Array<{ field: string; message: string }> }; status?: number } = {}) {
       const officials = await listAgencyOfficials(db, actor, agencyId);
       const agency = directory.list(request.locale).find((a) => a.id === agencyId);
-      const departments = (await db.selectFrom('departments').select(['id', 'name_ko', 'name_en']).where('agency_id', '=', agencyId).orderBy('id').execute()).map((d) => ({ id: d.id, name: request.locale === 'ko' ? d.name_ko : d.name_en }));
+      const departments = (await departmentsOf(db, agencyId)).map((d) => ({ id: d.id, name: request.locale === 'ko' ? d.name_ko : d.name_en }));
       const ctx = await pageContext(request, reply, { form: true });
       return reply.page(
         h(OfficialsPage, {
