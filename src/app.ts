@@ -17,7 +17,7 @@ import { createPageContext, registerPlatform } from './platform/http/platform.ts
 import { purgeRateLimits } from './platform/http/rate-limit.ts';
 import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
-import { accountContact, createAgencyDirectory, createSecondFactor, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount } from './modules/identity/index.ts';
+import { accountContact, createAgencyDirectory, createSecondFactor, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount, oidcRoutes, purgeOidcPayloads } from './modules/identity/index.ts';
 import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
@@ -88,6 +88,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
         await sessions.purgeExpired();
         await purgeRateLimits(db);
         await throttle.purge();
+        await purgeOidcPayloads(db);
         await directory.refresh();
       },
     },
@@ -124,6 +125,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ pageContext, directory }));
   await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl, production }));
+  await app.register(
+    oidcRoutes({ db, encryption, pageContext, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),
+  );
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

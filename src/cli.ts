@@ -11,7 +11,8 @@ import { openDatabase, type Database } from './platform/db/database.ts';
 import { loadMigrations, migrate, pendingMigrations } from './platform/db/migrate.ts';
 import { migrationSources } from './app.ts';
 import { seedDemoData } from './seed.ts';
-import { createOfficial, roles } from './modules/identity/index.ts';
+import { createOfficial, disableOidcClient, listOidcClients, OIDC_SCOPES, registerOidcClient, roles } from './modules/identity/index.ts';
+import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
 import { DomainError } from './platform/http/errors.ts';
 import { createI18n } from './platform/i18n/i18n.ts';
 import { catalogues } from './app.ts';
@@ -27,16 +28,31 @@ Commands:
   create-official --username U --name "Name" --email E --agency CODE
                   [--department CODE] --roles clerk,approver [--password P]
                                   create an official; without --password one is generated and printed once
+  oidc-client create --name "Name" --redirect-uri URL [--redirect-uri URL ...] [--scope "openid profile ..."]
+                                  register a service that signs people in with Nara; prints its
+                                  client id and secret as JSON (the secret is shown only once)
+  oidc-client list                the registered services, as JSON
+  oidc-client disable --client-id ID
+                                  stop a service signing anyone in and withdraw every consent to it
   backup [--out FILE]             embedded database: a .tar.gz of the data directory;
                                   PostgreSQL: a pg_dump custom-format file
   restore --from FILE             replace the database with a backup (stop Nara first)
   doctor                          check configuration, database and migrations
 
-Roles: ${roles.join(', ')}`;
+Roles: ${roles.join(', ')}
+OpenID scopes: ${OIDC_SCOPES.join(', ')}`;
 
 function fail(message: string): never {
   console.error(`error: ${message}`);
   process.exit(1);
+}
+
+/** Stops with a domain error's message and each field's problem, in plain English. */
+function failWith(error: unknown): never {
+  if (!(error instanceof DomainError)) throw error;
+  const t = createI18n(catalogues).translator('en');
+  const fields = error.details.fields?.map((f) => `  --${f.field}: ${t(f.messageKey, f.params)}`).join('\n');
+  fail(fields ? `${t(error.messageKey)}\n${fields}` : t(error.messageKey, error.details.params));
 }
 
 function timestamp() {
@@ -98,7 +114,6 @@ async function main() {
         if (!values[required]) fail(`--${required} is required\n\n${usage}`);
       }
       const generated = values.password ? undefined : randomBytes(12).toString('base64url');
-      const t = createI18n(catalogues).translator('en');
       await withDatabase(config, async ({ db }) => {
         try {
           const { accountId } = await createOfficial(db, {
@@ -111,9 +126,37 @@ async function main() {
           console.log(`Created official #${accountId} (${values.username}).`);
           if (generated) console.log(`Password (shown once, ask them to change it): ${generated}`);
         } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          const fields = error.details.fields?.map((f) => `  --${f.field}: ${t(f.messageKey, f.params)}`).join('\n');
-          fail(fields ? `${t(error.messageKey)}\n${fields}` : t(error.messageKey, error.details.params));
+          failWith(error);
+        }
+      });
+      return;
+    }
+    case 'oidc-client': {
+      const [action, ...args] = rest;
+      const { values } = parseArgs({
+        args,
+        options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, scope: { type: 'string' }, 'client-id': { type: 'string' } },
+      });
+      await withDatabase(config, async ({ db }) => {
+        await migrate(db, migrations);
+        try {
+          if (action === 'create') {
+            if (!values.name) fail(`--name is required\n\n${usage}`);
+            const client = await registerOidcClient(db, createFieldEncryption(config.dataKey), {
+              name: values.name, redirectUris: values['redirect-uri'] ?? [], ...(values.scope ? { scope: values.scope } : {}),
+            });
+            console.log(JSON.stringify(client, null, 2));
+          } else if (action === 'list') {
+            console.log(JSON.stringify(await listOidcClients(db), null, 2));
+          } else if (action === 'disable') {
+            if (!values['client-id']) fail(`--client-id is required\n\n${usage}`);
+            await disableOidcClient(db, values['client-id']);
+            console.log(`Disabled ${values['client-id']}; its consents and tokens are withdrawn.`);
+          } else {
+            fail(`unknown oidc-client action ${action ?? '(none)'}\n\n${usage}`);
+          }
+        } catch (error) {
+          failWith(error);
         }
       });
       return;

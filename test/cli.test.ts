@@ -55,6 +55,32 @@ test('create-official adds an official with roles, and explains mistakes in plai
   assert.match(missing.out, /--name is required/);
 });
 
+test('oidc-client create registers a service and prints its id and secret as JSON; list never shows the secret', () => {
+  const created = nara('oidc-client', 'create', '--name', '청년정책 포털', '--redirect-uri', 'https://youth.example.kr/callback', '--redirect-uri', 'http://localhost:8080/cb', '--scope', 'openid profile nara:age_over_19');
+  assert.equal(created.code, 0, created.out);
+  const client = JSON.parse(created.out) as { client_id: string; client_secret: string; redirect_uris: string[]; scope: string };
+  assert.match(client.client_id, /^nara-/);
+  assert.ok(client.client_secret.length >= 40);
+  assert.deepEqual(client.redirect_uris, ['https://youth.example.kr/callback', 'http://localhost:8080/cb']);
+  assert.equal(client.scope, 'openid profile nara:age_over_19');
+
+  const listed = nara('oidc-client', 'list');
+  assert.equal(listed.code, 0, listed.out);
+  assert.match(listed.out, new RegExp(client.client_id));
+  assert.ok(!listed.out.includes(client.client_secret), 'the secret is shown once, at creation');
+
+  const bad = nara('oidc-client', 'create', '--name', 'x', '--redirect-uri', 'http://evil.example/cb', '--scope', 'profile credit_score');
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /--name: The service name must be 2 to 100 characters/);
+  assert.match(bad.out, /--redirect-uri: Redirect URI http:\/\/evil\.example\/cb: must use https/);
+  assert.match(bad.out, /--scope: Unknown scope credit_score/);
+  assert.match(bad.out, /--scope: The scope must include openid/);
+
+  const disabled = nara('oidc-client', 'disable', '--client-id', client.client_id);
+  assert.equal(disabled.code, 0, disabled.out);
+  assert.match(nara('oidc-client', 'disable', '--client-id', client.client_id).out, /No active client has the id nara-/);
+});
+
 test('backup then restore brings the database back to the moment of the backup', () => {
   const made = nara('backup', '--out', backup);
   assert.equal(made.code, 0, made.out);

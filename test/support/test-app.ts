@@ -60,7 +60,7 @@ export async function testApp(options: { seed?: boolean; config?: Partial<Config
   const database = await testDatabase();
   const config = testConfig(options.config);
   if (options.seed !== false) await seedDemoData(database, config);
-  const { app, jobs } = await buildApp({ config, database, logger: false });
+  const { app, jobs } = await buildApp({ config, database, logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
   options.beforeReady?.(app);
   await app.ready();
   return {

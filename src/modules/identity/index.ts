@@ -30,3 +30,7 @@ export async function accountContact(db: Db, accountId: number): Promise<{ email
   return account ? { email: account.email, locale: account.locale, displayName: account.display_name } : undefined;
 }
 export { businessesActingFor } from './link-business.ts';
+export { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
+export { registerOidcClient, listOidcClients, disableOidcClient, type RegisteredClient } from './oidc-clients.ts';
+export { purgeOidcPayloads } from './oidc-adapter.ts';
+export { OIDC_SCOPES } from './oidc-claims.ts';

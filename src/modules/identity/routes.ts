@@ -35,6 +35,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { listConsents, revokeConsent } from './oidc-consents.ts';
+import { isOidcScope } from './oidc-claims.ts';
 
 export interface IdentityRouteDeps {
   db: Db;
@@ -109,10 +111,17 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
     await app.register(fastifyStatic, { root: assets, prefix: '/assets/identity/', decorateReply: false, index: false, maxAge: '1h' });
     await app.register(fastifyStatic, { root: webauthnBundle, prefix: '/assets/vendor/simplewebauthn/', decorateReply: false, index: false, maxAge: '1d', allowedPath: (p) => p === '/index.umd.min.js' || p === 'index.umd.min.js' });
 
-    app.get('/sign-in', { schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), signedOut: Type.Optional(Type.String()), invited: Type.Optional(Type.String()) }) } }, async (request, reply) => {
-      if (request.account) return reply.redirect(safeNext(request.query.next), 303);
+    app.get('/sign-in', { schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), signedOut: Type.Optional(Type.String()), invited: Type.Optional(Type.String()), reauth: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+      // reauth: a service asked that the person sign in again (OpenID prompt=login).
+      if (request.account && !request.query.reauth) return reply.redirect(safeNext(request.query.next), 303);
       const ctx = await pageContext(request, reply, { form: true });
-      const notice = request.query.signedOut ? request.t('identity.signedOut') : request.query.invited ? request.t('identity.invitation.done') : undefined;
+      const notice = request.query.reauth
+        ? request.t('oidc.reauth')
+        : request.query.signedOut
+          ? request.t('identity.signedOut')
+          : request.query.invited
+            ? request.t('identity.invitation.done')
+            : undefined;
       return reply.page(h(SignInPage, { ctx, username: '', next: safeNext(request.query.next), errors: [], demo, notice }));
     });
 
@@ -218,7 +227,8 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
             }
           : undefined;
       const passkeys = (await passkeysOf(db, account.id)).map((p) => ({ id: p.id, name: p.name, createdAt: p.created_at, lastUsedAt: p.last_used_at }));
-      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, businesses, passkeys }), options.status ?? 200);
+      const connected = (await listConsents(db, account.id)).map((c) => ({ clientId: c.client_id, name: c.name, scopes: c.scope.split(' ').filter(isOidcScope), grantedAt: c.granted_at }));
+      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, businesses, passkeys, connected }), options.status ?? 200);
     }
 
     app.get('/account', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })), count: Type.Optional(Type.Integer({ minimum: 0 })) }) } }, async (request, reply) => {
@@ -231,6 +241,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
         : done === 'unlinked' ? request.t('identity.business.unlinked')
         : done === 'passkey' ? request.t('identity.passkey.added')
         : done === 'passkey-removed' ? request.t('identity.passkey.removed')
+        : done === 'consent-revoked' ? request.t('oidc.connected.revoked')
         : undefined;
       return accountPage(request, reply, notice ? { notice } : {});
     });
@@ -251,6 +262,12 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       if (!request.account) throw new DomainError('UNAUTHENTICATED');
       await unlinkBusiness(db, { accountId: request.account.id, businessId: request.params.id, requestId: request.id, ip: request.ip });
       return reply.redirect('/account?done=unlinked', 303);
+    });
+
+    app.post('/account/connected-services/:clientId/revoke', { schema: { hide: true, params: Type.Object({ clientId: Type.String({ maxLength: 100 }) }) } }, async (request, reply) => {
+      if (!request.account) throw new DomainError('UNAUTHENTICATED');
+      await revokeConsent(db, { accountId: request.account.id, clientId: request.params.clientId, requestId: request.id, ip: request.ip });
+      return reply.redirect('/account?done=consent-revoked', 303);
     });
 
     const setChallenge = async (request: FastifyRequest, reply: FastifyReply, purpose: string, challenge: string) => {

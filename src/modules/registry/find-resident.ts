@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import { normalizeNationalId } from './national-id.ts';
+import { districtName } from './synthetic-population.ts';
 
 export interface RegisterMatch {
   residentId: number;
@@ -63,4 +64,31 @@ export async function findBusinessesByIds(db: Executor, ids: number[]): Promise<
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('businesses').select(['id', 'registration_no', 'name_ko', 'name_en', 'representative_resident_id']).where('id', 'in', ids).orderBy('name_ko').execute();
   return rows.map((row) => ({ id: row.id, registrationNo: row.registration_no, nameKo: row.name_ko, nameEn: row.name_en, representativeResidentId: row.representative_resident_id }));
+}
+
+export interface ResidentFacts {
+  nameKo: string;
+  nameEn: string;
+  birthDate: string;
+  email: string | null;
+  region: { code: string; nameKo: string; nameEn: string };
+}
+
+/** What the register states about one resident that they may share (OpenID claims). */
+export async function residentFacts(db: Executor, residentId: number): Promise<ResidentFacts | undefined> {
+  const row = await db
+    .selectFrom('residents')
+    .innerJoin('households', 'households.id', 'residents.household_id')
+    .select(['residents.name_ko', 'residents.name_en', 'residents.email', 'households.region_code', sql<string>`residents.birth_date::text`.as('birth')])
+    .where('residents.id', '=', residentId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const names = districtName(row.region_code);
+  return {
+    nameKo: row.name_ko,
+    nameEn: row.name_en,
+    birthDate: row.birth,
+    email: row.email,
+    region: { code: row.region_code, nameKo: names?.ko ?? row.region_code, nameEn: names?.en ?? row.region_code },
+  };
 }

@@ -5,4 +5,4 @@ export { seedRegistry, type SeededResident } from './seed-registry.ts';
 export { isValidNationalId, maskNationalId, isValidBusinessNo } from './national-id.ts';
 
 export const registryMigrations = { owner: 'registry', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
-export { findResidentByIdentity, residentContacts, findBusinessByNumber, findBusinessesByIds, type RegisterMatch, type BusinessRecord } from './find-resident.ts';
+export { findResidentByIdentity, residentContacts, findBusinessByNumber, findBusinessesByIds, residentFacts, type ResidentFacts, type RegisterMatch, type BusinessRecord } from './find-resident.ts';

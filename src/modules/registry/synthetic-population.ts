@@ -561,3 +561,9 @@ export function generatePopulation(options: { seed: number; residents: number; b
 
   return { households, businesses };
 }
+
+/** The district's name for a region code, or undefined if the code is not one of ours. */
+export function districtName(code: string): { ko: string; en: string } | undefined {
+  const found = DISTRICTS.items.find((d) => d.code === code);
+  return found ? { ko: found.ko, en: found.en } : undefined;
+}

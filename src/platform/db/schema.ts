@@ -98,6 +98,7 @@ export interface AccountsTable {
   agency_id: number | null;
   department_id: number | null;
   status: Generated<'active' | 'suspended'>;
+  public_id: Generated<string>;
   created_at: DbTime;
 }
 
@@ -230,6 +231,44 @@ export interface PasskeysTable {
   last_used_at: Date | null;
 }
 
+export interface OidcClientsTable {
+  client_id: string;
+  name: string;
+  secret_cipher: string;
+  redirect_uris: Json<string[]>;
+  scope: string;
+  grant_types: Json<string[]>;
+  agency_id: number | null;
+  created_at: DbTime;
+  disabled_at: Date | null;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  payload: Json;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  consumed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface OidcConsentsTable {
+  account_id: number;
+  client_id: string;
+  grant_id: string;
+  scope: string;
+  granted_at: DbTime;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  alg: string;
+  private_jwk_cipher: string;
+  created_at: DbTime;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
@@ -252,4 +291,8 @@ export interface DB {
   invitations: InvitationsTable;
   business_links: BusinessLinksTable;
   passkeys: PasskeysTable;
+  oidc_clients: OidcClientsTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_consents: OidcConsentsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }

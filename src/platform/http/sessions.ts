@@ -10,6 +10,8 @@ export interface SessionState {
   accountId: number | null;
   data: Record<string, unknown>;
   csrfToken: string;
+  /** when this session began: for a signed-in session, the time of sign-in */
+  createdAt: Date;
 }
 
 export interface SessionOptions {
@@ -46,7 +48,7 @@ export function createSessions(options: SessionOptions) {
     const id = hashToken(token);
     const row = await db
       .selectFrom('sessions')
-      .select(['id', 'account_id', 'data', 'last_seen_at'])
+      .select(['id', 'account_id', 'data', 'last_seen_at', 'created_at'])
       .where('id', '=', id)
       .where('expires_at', '>', sql<Date>`now()`)
       .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
@@ -56,7 +58,7 @@ export function createSessions(options: SessionOptions) {
     if (Date.now() - row.last_seen_at.getTime() > 60_000) {
       await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).execute();
     }
-    return { id, accountId: row.account_id, data: row.data, csrfToken: csrfFor(id) };
+    return { id, accountId: row.account_id, data: row.data, csrfToken: csrfFor(id), createdAt: row.created_at };
   }
 
   async function create(request: FastifyRequest, reply: FastifyReply, accountId: number | null, data: Record<string, unknown> = {}) {
@@ -74,7 +76,7 @@ export function createSessions(options: SessionOptions) {
       })
       .execute();
     setCookie(reply, token);
-    const session: SessionState = { id, accountId, data, csrfToken: csrfFor(id) };
+    const session: SessionState = { id, accountId, data, csrfToken: csrfFor(id), createdAt: new Date() };
     request.session = session;
     return session;
   }

@@ -23,11 +23,13 @@ export interface AccountPageProps {
   /** residents: the businesses they act for, and the link form's state */
   businesses?: { list: Array<{ id: number; name: string; registrationNo: string }>; value: string; errors: FieldErrorView[] } | undefined;
   passkeys?: Array<{ id: string; name: string; createdAt: Date; lastUsedAt: Date | null }>;
+  /** services that sign this person in through Nara, and the scopes each was allowed */
+  connected?: Array<{ clientId: string; name: string; scopes: string[]; grantedAt: Date }>;
 }
 
 export const passkeyScripts = ['/assets/vendor/simplewebauthn/index.umd.min.js', '/assets/identity/passkeys.js'];
 
-export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, businesses, passkeys = [] }: AccountPageProps) {
+export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, businesses, passkeys = [], connected = [] }: AccountPageProps) {
   const { t } = ctx;
   const errorFor = (field: string) => passwordErrors.find((e) => e.field === field)?.message;
   const when = (d: Date) => formatDateTime(d, ctx.locale, timeZone);
@@ -99,6 +101,30 @@ export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, a
           <button type="submit" class="krds-btn medium secondary">{t('identity.passkey.add')}</button>
         </form>
         <p id="passkey-status" role="status" aria-live="polite" data-failed={t('identity.passkey.failed')}></p>
+      </section>
+      <section aria-labelledby="connected-heading" class="nara-narrow">
+        <h2 id="connected-heading" class="nara-section-title">{t('oidc.connected.title')}</h2>
+        <p>{connected.length > 0 ? t('oidc.connected.intro') : t('oidc.connected.none')}</p>
+        {connected.length > 0 ? (
+          <ul class="nara-card-list">
+            {connected.map((c) => (
+              <li class="nara-card">
+                <h3>{c.name}</h3>
+                <p class="nara-muted">{t('oidc.connected.since', { when: when(c.grantedAt) })}</p>
+                <p>{t('oidc.connected.receives')}</p>
+                <ul>
+                  {c.scopes.map((scope) => (
+                    <li>{t(`oidc.scope.${scope}`)}</li>
+                  ))}
+                </ul>
+                <form method="post" action={`/account/connected-services/${encodeURIComponent(c.clientId)}/revoke`}>
+                  <CsrfField ctx={ctx} />
+                  <button type="submit" class="krds-btn small tertiary">{t('oidc.connected.revoke', { name: c.name })}</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </section>
       {businesses ? (
         <section aria-labelledby="business-heading" class="nara-narrow">

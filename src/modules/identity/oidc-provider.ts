@@ -1,0 +1,147 @@
+import { createHash, createHmac, generateKeyPair, type JsonWebKey } from 'node:crypto';
+import { promisify } from 'node:util';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Db } from '../../platform/db/database.ts';
+import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
+import { createOidcAdapterFactory } from './oidc-adapter.ts';
+import { accountClaims, OIDC_SCOPES, SCOPE_CLAIMS } from './oidc-claims.ts';
+import { consentedGrantId } from './oidc-consents.ts';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+export const OIDC_PREFIX = '/oidc';
+export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
+
+export interface OidcOptions {
+  db: Db;
+  encryption: FieldEncryption;
+  /** PUBLIC_URL: discovery and the JWKS are served under it */
+  issuer: string;
+  /** signs the provider's cookies (derived, never used as is) */
+  cookieSecret: string;
+  secureCookies: boolean;
+  /** believe X-Forwarded-Proto from the load balancers */
+  behindProxy: boolean;
+  timeZone: string;
+  /** how long a remembered consent lasts before the person is asked again */
+  grantDays?: number;
+  /** the page shown for an error that cannot go back to the client */
+  renderError: (ctx: KoaContextWithOIDC, error: { error: string; error_description?: string }) => void;
+  /** a fault inside the provider (its own 500s), for the log */
+  onServerError: (error: Error) => void;
+}
+
+/**
+ * The provider's signing keys, created on first use and kept encrypted. Newest first, so
+ * every instance signs with the same key and verifies with all of them.
+ */
+async function signingKeys(db: Db, encryption: FieldEncryption): Promise<JsonWebKey[]> {
+  const load = () => db.selectFrom('oidc_signing_keys').selectAll().orderBy('created_at', 'desc').orderBy('kid').execute();
+  let rows = await load();
+  if (rows.length === 0) {
+    const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
+    const jwk = privateKey.export({ format: 'jwk' });
+    const kid = createHash('sha256').update(String(jwk.n)).digest('base64url').slice(0, 16);
+    await db.insertInto('oidc_signing_keys').values({ kid, alg: 'RS256', private_jwk_cipher: encryption.encrypt(JSON.stringify(jwk)) }).onConflict((oc) => oc.doNothing()).execute();
+    rows = await load();
+  }
+  return rows.map((row) => ({ ...(JSON.parse(encryption.decrypt(row.private_jwk_cipher)) as JsonWebKey), kid: row.kid, alg: row.alg, use: 'sig' }));
+}
+
+/** Maps a provider account id (the public id) to the account row id. */
+export async function accountIdOf(db: Db, publicId: string): Promise<number | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(publicId)) return undefined;
+  const row = await db.selectFrom('accounts').select('id').where('public_id', '=', publicId).executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * Nara as OpenID Provider (oidc-provider): authorization code with PKCE only, claims by
+ * scope and only with consent, consent remembered per client in `oidc_consents`.
+ * Built on first use, since the signing keys live in the database.
+ */
+export function createOidc(options: OidcOptions) {
+  const { db, encryption } = options;
+  let built: Promise<Provider> | undefined;
+
+  async function build(): Promise<Provider> {
+    // Koa refuses Secure cookies over plain http; an https issuer is always reached over TLS
+    // (directly, or through a load balancer whose X-Forwarded-Proto is believed).
+    const secure = options.secureCookies && options.issuer.startsWith('https:');
+    const cookieKey = createHmac('sha256', options.cookieSecret).update('nara:oidc-cookies').digest('base64url');
+    const configuration: Configuration = {
+      adapter: createOidcAdapterFactory(db, encryption),
+      clients: [],
+      claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+      scopes: OIDC_SCOPES,
+      responseTypes: ['code'],
+      pkce: { required: () => true },
+      features: {
+        devInteractions: { enabled: false },
+        revocation: { enabled: true },
+        userinfo: { enabled: true },
+        rpInitiatedLogout: { enabled: true },
+      },
+      cookies: {
+        keys: [cookieKey],
+        names: { session: 'nara_op_session', interaction: 'nara_op_interaction', resume: 'nara_op_resume' },
+        long: { signed: true, secure, sameSite: 'lax', httpOnly: true },
+        short: { signed: true, secure, sameSite: 'lax', httpOnly: true },
+      },
+      jwks: { keys: (await signingKeys(db, encryption)) as never },
+      interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
+      routes: {
+        authorization: `${OIDC_PREFIX}/auth`,
+        token: `${OIDC_PREFIX}/token`,
+        userinfo: `${OIDC_PREFIX}/userinfo`,
+        jwks: `${OIDC_PREFIX}/jwks`,
+        end_session: `${OIDC_PREFIX}/session/end`,
+        revocation: `${OIDC_PREFIX}/token/revocation`,
+        introspection: `${OIDC_PREFIX}/token/introspection`,
+        registration: `${OIDC_PREFIX}/reg`,
+        pushed_authorization_request: `${OIDC_PREFIX}/request`,
+        code_verification: `${OIDC_PREFIX}/device`,
+        device_authorization: `${OIDC_PREFIX}/device/auth`,
+        backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
+        challenge: `${OIDC_PREFIX}/challenge`,
+      },
+      ttl: {
+        AuthorizationCode: 60,
+        AccessToken: 600,
+        IdToken: 600,
+        Interaction: 3600,
+        Session: 12 * 3600,
+        Grant: (options.grantDays ?? 365) * 86_400,
+      },
+      findAccount: async (_ctx, sub) => {
+        const claims = await accountClaims(db, sub, options.timeZone);
+        return claims ? { accountId: sub, claims: () => claims } : undefined;
+      },
+      // A consent given once is found again on the next sign-in, on any device.
+      loadExistingGrant: async (ctx) => {
+        const accountId = ctx.oidc.session?.accountId;
+        const clientId = ctx.oidc.client?.clientId;
+        if (!accountId || !clientId) return undefined;
+        const id = await accountIdOf(db, accountId);
+        const grantId = ctx.oidc.result?.consent?.grantId ?? (id === undefined ? undefined : await consentedGrantId(db, id, clientId));
+        return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+      },
+      renderError: (ctx, out) => options.renderError(ctx, out),
+    };
+    const provider = new Provider(options.issuer, configuration);
+    provider.proxy = options.behindProxy;
+    provider.on('server_error', (_ctx, error) => options.onServerError(error));
+    return provider;
+  }
+
+  return {
+    provider(): Promise<Provider> {
+      built ??= build().catch((error) => {
+        built = undefined;
+        throw error;
+      });
+      return built;
+    },
+  };
+}
+export type Oidc = ReturnType<typeof createOidc>;

@@ -1,0 +1,174 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type Provider from 'oidc-provider';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Type } from '@sinclair/typebox';
+import { h } from 'preact';
+import type { Db } from '../../platform/db/database.ts';
+import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
+import type { PageContextFactory } from '../../platform/http/platform.ts';
+import { DomainError } from '../../platform/http/errors.ts';
+import { renderPage } from '../../platform/views/render.ts';
+import { createOidc, interactionPath, OIDC_PREFIX } from './oidc-provider.ts';
+import { accountClaims, isOidcScope, SCOPE_CLAIMS, type AccountClaims } from './oidc-claims.ts';
+import { recordConsent } from './oidc-consents.ts';
+import { ConsentPage, OidcErrorPage, type ConsentScopeView } from './views/consent-page.tsx';
+
+export interface OidcRouteDeps {
+  db: Db;
+  encryption: FieldEncryption;
+  pageContext: PageContextFactory;
+  issuer: string;
+  cookieSecret: string;
+  secureCookies: boolean;
+  behindProxy: boolean;
+  timeZone: string;
+}
+
+/** The Fastify request behind a raw request the provider handles (for its error page). */
+const fastifyRequests = new WeakMap<IncomingMessage, { request: FastifyRequest; reply: FastifyReply }>();
+
+/** A short, one-way tag of a session (its id is already a hash of the cookie). */
+const sessionTag = (sessionId: string) => createHash('sha256').update(`oidc-reauth:${sessionId}`).digest('base64url').slice(0, 22);
+
+/** A claim's value as the consent page shows it, in the reader's language. */
+function displayValue(request: FastifyRequest, claim: string, claims: AccountClaims): string | undefined {
+  const value = claims[claim];
+  if (claim === 'sub') return request.t('oidc.claim.subValue');
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return request.t(value ? 'oidc.yes' : 'oidc.no');
+  if (claim === 'resident_region') {
+    const region = value as { name_ko: string; name_en: string };
+    return request.locale === 'ko' ? region.name_ko : region.name_en;
+  }
+  return String(value);
+}
+
+/**
+ * Mounts the OpenID Provider: its endpoints under /oidc and discovery at the issuer, and
+ * Nara's own pages for the two interactions it asks for, sign-in and consent.
+ */
+export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
+  const { db, pageContext } = deps;
+  let log: FastifyBaseLogger | undefined;
+  const oidc = createOidc({
+    onServerError: (err) => log?.error({ err }, 'OpenID provider error'),
+    db,
+    encryption: deps.encryption,
+    issuer: deps.issuer,
+    cookieSecret: deps.cookieSecret,
+    secureCookies: deps.secureCookies,
+    behindProxy: deps.behindProxy,
+    timeZone: deps.timeZone,
+    renderError: async (ctx, out) => {
+      const origin = fastifyRequests.get(ctx.req);
+      ctx.type = 'html';
+      if (!origin) {
+        ctx.body = `<!doctype html><title>${out.error}</title><p>${out.error}</p>`;
+        return;
+      }
+      const page = await pageContext(origin.request, origin.reply);
+      ctx.body = renderPage(h(OidcErrorPage, { ctx: page, error: out.error, description: out.error_description }));
+    },
+  });
+  let handler: ReturnType<Provider['callback']> | undefined;
+
+  async function forward(request: FastifyRequest, reply: FastifyReply) {
+    const provider = await oidc.provider();
+    handler ??= provider.callback();
+    // The platform's security headers apply to the provider's responses too.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+    fastifyRequests.set(request.raw, { request, reply });
+    reply.hijack();
+    void handler(request.raw, reply.raw);
+  }
+
+  const publicIdOf = async (accountId: number) => (await db.selectFrom('accounts').select('public_id').where('id', '=', accountId).executeTakeFirstOrThrow()).public_id;
+
+  return async (app) => {
+    log = app.log;
+    await app.register(async (scope) => {
+      // The provider reads request bodies itself.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+      const options = { schema: { hide: true }, config: { csrf: false } };
+      scope.get('/.well-known/openid-configuration', options, forward);
+      scope.all(`${OIDC_PREFIX}/*`, options, forward);
+    });
+
+    const Params = Type.Object({ uid: Type.String({ pattern: '^[\\w-]{1,64}$' }) });
+
+    app.get(`${OIDC_PREFIX}/interaction/:uid`, { schema: { hide: true, params: Params, querystring: Type.Object({ was: Type.Optional(Type.String({ maxLength: 64 })) }) } }, async (request, reply) => {
+      const provider = await oidc.provider();
+      const details = await provider.interactionDetails(request.raw, reply.raw);
+      if (details.uid !== request.params.uid) throw new DomainError('NOT_FOUND');
+      const here = interactionPath(details.uid);
+      const signIn = (was?: string) => {
+        const next = was === undefined ? here : `${here}?was=${was}`;
+        return reply.redirect(`/sign-in?next=${encodeURIComponent(next)}${was === undefined ? '' : '&reauth=1'}`, 303);
+      };
+
+      if (details.prompt.name === 'login') {
+        if (!request.account || !request.session) return signIn();
+        // prompt=login or max_age: the person signs in again. Signing in always starts a new
+        // session, so a session other than the one they had when asked proves they did.
+        const reauth = details.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
+        const current = sessionTag(request.session.id);
+        if (reauth && (request.query.was === undefined || request.query.was === current)) return signIn(current);
+        const login = { accountId: await publicIdOf(request.account.id), ts: Math.floor(request.session.createdAt.getTime() / 1000) };
+        return reply.redirect(await provider.interactionResult(request.raw, reply.raw, { login }, { mergeWithLastSubmission: false }), 303);
+      }
+
+      if (details.prompt.name === 'consent') {
+        if (!request.account) return signIn();
+        const publicId = await publicIdOf(request.account.id);
+        if (details.session?.accountId !== publicId) throw new DomainError('FORBIDDEN');
+        const client = await provider.Client.find(String(details.params.client_id));
+        const claims = await accountClaims(db, publicId, deps.timeZone);
+        if (!client || !claims) throw new DomainError('NOT_FOUND');
+        const scopes: ConsentScopeView[] = String(details.params.scope ?? '')
+          .split(' ')
+          .filter(isOidcScope)
+          .map((scope) => ({
+            scope,
+            claims: SCOPE_CLAIMS[scope].flatMap((claim) => {
+              const value = displayValue(request, claim, claims);
+              return value === undefined ? [] : [{ labelKey: `oidc.claim.${claim}`, value }];
+            }),
+          }));
+        const ctx = await pageContext(request, reply, { form: true });
+        return reply.page(h(ConsentPage, { ctx, action: here, clientName: client.clientName ?? client.clientId, scopes }));
+      }
+      throw new DomainError('BAD_REQUEST');
+    });
+
+    app.post(
+      `${OIDC_PREFIX}/interaction/:uid`,
+      { schema: { hide: true, params: Params, body: Type.Object({ decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        const provider = await oidc.provider();
+        const details = await provider.interactionDetails(request.raw, reply.raw);
+        if (details.uid !== request.params.uid || details.prompt.name !== 'consent') throw new DomainError('NOT_FOUND');
+        if (!request.account) throw new DomainError('UNAUTHENTICATED');
+        const publicId = await publicIdOf(request.account.id);
+        const clientId = String(details.params.client_id);
+        if (details.session?.accountId !== publicId) throw new DomainError('FORBIDDEN');
+
+        if (request.body.decision === 'deny') {
+          const result = { error: 'access_denied', error_description: 'The person declined to share this information' };
+          return reply.redirect(await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false }), 303);
+        }
+        const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: publicId, clientId });
+        if (!grant) throw new DomainError('NOT_FOUND');
+        const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+        if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+        if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+        for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+        const grantId = await grant.save();
+        await recordConsent(db, { accountId: request.account.id, clientId, grantId, scope: grant.getOIDCScope(), requestId: request.id, ip: request.ip });
+        return reply.redirect(await provider.interactionResult(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true }), 303);
+      },
+    );
+  };
+}
