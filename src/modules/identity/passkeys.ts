@@ -72,16 +72,20 @@ export async function registerPasskey(db: Db, rp: RelyingParty, options: { accou
   });
 }
 
-export function passkeyAuthenticationOptions(rp: RelyingParty) {
-  return generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required' });
+/** Options for an assertion; `allow` limits it to these credentials (one person's passkeys). */
+export function passkeyAuthenticationOptions(rp: RelyingParty, allow?: Array<{ id: string; transports: string[] }>) {
+  return generateAuthenticationOptions({
+    rpID: rp.id,
+    userVerification: 'required',
+    ...(allow ? { allowCredentials: allow.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransport[] })) } : {}),
+  });
 }
 
 /**
- * Signs in with a passkey alone: the credential names the account, the signature proves
- * possession, user verification (PIN or biometrics) makes it two factors in one.
- * @returns the account, or null when the assertion does not verify
+ * Checks a passkey assertion and records the credential's use.
+ * @returns the account and passkey, or null when the assertion does not verify
  */
-export async function authenticateWithPasskey(db: Db, rp: RelyingParty, options: { challenge: string; response: AuthenticationResponseJSON; requestId: string; ip: string }): Promise<{ accountId: number } | null> {
+async function verifyPasskeyAssertion(db: Db, rp: RelyingParty, options: { challenge: string; response: AuthenticationResponseJSON }): Promise<{ accountId: number; passkeyName: string } | null> {
   const stored = await db.selectFrom('passkeys').selectAll().where('id', '=', options.response.id).executeTakeFirst();
   if (!stored) return null;
   let verification;
@@ -100,11 +104,25 @@ export async function authenticateWithPasskey(db: Db, rp: RelyingParty, options:
   if (!verification.verified) return null;
   const account = await findAccountById(db, stored.account_id);
   if (!account || account.status !== 'active') return null;
-  await db.transaction().execute(async (tx) => {
-    await tx.updateTable('passkeys').set({ counter: verification.authenticationInfo.newCounter, last_used_at: sql`now()` }).where('id', '=', stored.id).execute();
-    await writeAuditEvent(tx, { action: 'identity.sign-in.succeeded', actor: { accountId: account.id }, subject: { type: 'account', id: account.id }, requestId: options.requestId, ip: options.ip, details: { method: 'passkey', passkey: stored.name } });
-  });
-  return { accountId: account.id };
+  await db.updateTable('passkeys').set({ counter: verification.authenticationInfo.newCounter, last_used_at: sql`now()` }).where('id', '=', stored.id).execute();
+  return { accountId: account.id, passkeyName: stored.name };
+}
+
+/**
+ * Signs in with a passkey alone: the credential names the account, the signature proves
+ * possession, user verification (PIN or biometrics) makes it two factors in one.
+ * @returns the account, or null when the assertion does not verify
+ */
+export async function authenticateWithPasskey(db: Db, rp: RelyingParty, options: { challenge: string; response: AuthenticationResponseJSON; requestId: string; ip: string }): Promise<{ accountId: number } | null> {
+  const verified = await verifyPasskeyAssertion(db, rp, options);
+  if (!verified) return null;
+  await writeAuditEvent(db, { action: 'identity.sign-in.succeeded', actor: { accountId: verified.accountId }, subject: { type: 'account', id: verified.accountId }, requestId: options.requestId, ip: options.ip, details: { method: 'passkey', passkey: verified.passkeyName } });
+  return { accountId: verified.accountId };
+}
+
+/** A passkey assertion by its owner (a resident confirming assisted service): whose it was, or null. */
+export async function passkeyOwner(db: Db, rp: RelyingParty, options: { challenge: string; response: AuthenticationResponseJSON }): Promise<number | null> {
+  return (await verifyPasskeyAssertion(db, rp, options))?.accountId ?? null;
 }
 
 /** Removes one of the owner's passkeys. @throws DomainError NOT_FOUND for anyone else's */

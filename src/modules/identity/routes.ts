@@ -27,7 +27,7 @@ import { INVITATION_HOURS, acceptInvitation, findInvitation, inviteOfficial } fr
 import { InvitationPage } from './views/invitation-page.tsx';
 import type { Actor } from './actor.ts';
 import { businessesActingFor, linkBusiness, unlinkBusiness } from './link-business.ts';
-import { authenticateWithPasskey, passkeyAuthenticationOptions, passkeyRegistrationOptions, passkeysOf, registerPasskey, removePasskey, type RelyingParty } from './passkeys.ts';
+import { authenticateWithPasskey, passkeyOwner, passkeyAuthenticationOptions, passkeyRegistrationOptions, passkeysOf, registerPasskey, removePasskey, type RelyingParty } from './passkeys.ts';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import fastifyStatic from '@fastify/static';
 import { createRequire } from 'node:module';
@@ -36,6 +36,8 @@ import { fileURLToPath } from 'node:url';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listConsents, revokeConsent } from './oidc-consents.ts';
+import { actionsTakenForResident, activeAssistance, confirmAssistanceWithCode, confirmAssistanceWithPasskey, endAssistedService, pendingAssistance, startAssistedService } from './assisted-service.ts';
+import { CounterActivePage, CounterConfirmPage, CounterStartPage } from './views/counter-page.tsx';
 import { isOidcScope } from './oidc-claims.ts';
 
 export interface IdentityRouteDeps {
@@ -227,8 +229,10 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
             }
           : undefined;
       const passkeys = (await passkeysOf(db, account.id)).map((p) => ({ id: p.id, name: p.name, createdAt: p.created_at, lastUsedAt: p.last_used_at }));
+      const assisted = (await actionsTakenForResident(db, account.id)).map((a) => ({ action: a.action, at: a.occurred_at, official: a.official, agency: (request.locale === 'ko' ? a.agency_ko : a.agency_en) ?? '' }));
+      const counterLink = actor ? actor.roles.some((r) => r.role === 'clerk' || r.role === 'approver' || r.role === 'head-of-department') : false;
       const connected = (await listConsents(db, account.id)).map((c) => ({ clientId: c.client_id, name: c.name, scopes: c.scope.split(' ').filter(isOidcScope), grantedAt: c.granted_at }));
-      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, businesses, passkeys, connected }), options.status ?? 200);
+      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, counterLink, businesses, passkeys, connected, assisted }), options.status ?? 200);
     }
 
     app.get('/account', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })), count: Type.Optional(Type.Integer({ minimum: 0 })) }) } }, async (request, reply) => {
@@ -316,6 +320,112 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       // User verification on the authenticator makes a passkey both factors at once.
       await completeSignIn(request, reply, result.accountId);
       return { redirect: safeNext(request.body.next) };
+    });
+
+    // --- Assisted service at a counter -------------------------------------------------
+    type CounterOfficial = { accountId: number; sessionId: string };
+    const counterOfficial = (request: FastifyRequest): CounterOfficial => {
+      if (!request.account || !request.session) throw new DomainError('UNAUTHENTICATED');
+      if (request.account.kind !== 'official') throw new DomainError('FORBIDDEN');
+      return { accountId: request.account.id, sessionId: request.session.id };
+    };
+    const counterRequest = (request: FastifyRequest, official: CounterOfficial) => ({ officialAccountId: official.accountId, officialSessionId: official.sessionId, requestId: request.id, ip: request.ip });
+    const emptyIdentity = { name: '', birthDate: '', nationalId: '' };
+
+    async function counterPage(request: FastifyRequest, reply: FastifyReply, official: CounterOfficial, options: { registrationNo?: string; errors?: Array<{ field: string; message: string }>; notice?: string; status?: number } = {}) {
+      const ctx = await pageContext(request, reply, { form: true });
+      const active = await activeAssistance(db, official.accountId, official.sessionId);
+      if (!active) return reply.page(h(CounterStartPage, { ctx, values: emptyIdentity, errors: [], notice: options.notice }), options.status ?? 200);
+      const businesses = (await businessesActingFor(db, active.resident_account_id)).map((b) => ({ id: b.id, name: request.locale === 'ko' ? b.nameKo : b.nameEn, registrationNo: b.registrationNo }));
+      return reply.page(
+        h(CounterActivePage, { ctx, timeZone: deps.timeZone, residentName: active.display_name, until: active.expires_at, businesses, registrationNo: options.registrationNo ?? '', errors: options.errors ?? [], notice: options.notice }),
+        options.status ?? 200,
+      );
+    }
+
+    app.get('/counter', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {
+      if (!request.account) return reply.redirect(`/sign-in?next=${encodeURIComponent('/counter')}`, 303);
+      const done = request.query.done;
+      const notice = done === 'linked' ? request.t('identity.business.linked') : done === 'ended' ? request.t('identity.assist.ended') : done === 'expired' ? request.t('identity.assist.expired') : done === 'confirmed' ? request.t('identity.assist.confirmed') : undefined;
+      return counterPage(request, reply, counterOfficial(request), notice ? { notice } : {});
+    });
+
+    const IdentityBody = Type.Object({ name: Type.String({ maxLength: 100, default: '' }), birthDate: Type.String({ maxLength: 20, default: '' }), nationalId: Type.String({ maxLength: 20, default: '' }), _csrf: Type.Optional(Type.String()) });
+    app.post('/counter/start', { schema: { hide: true, body: IdentityBody } }, async (request, reply) => {
+      const official = counterOfficial(request);
+      const { name, birthDate, nationalId } = request.body;
+      try {
+        const started = await startAssistedService(db, { ...counterRequest(request, official), name, birthDate, nationalId, encryption: deps.encryption, codeSecret: deps.codeSecret });
+        return reply.redirect(`/counter/confirm/${started.id}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code === 'FORBIDDEN') throw error;
+        const ctx = await pageContext(request, reply, { form: true });
+        return reply.page(h(CounterStartPage, { ctx, values: { name, birthDate, nationalId }, errors: fieldErrors(request, error, 'nationalId') }), error.status);
+      }
+    });
+
+    const AssistParams = Type.Object({ id: Type.String({ pattern: '^[\\w-]{10,64}$' }) });
+    async function confirmPage(request: FastifyRequest, reply: FastifyReply, official: CounterOfficial, id: string, errors: Array<{ field: string; message: string }> = [], status = 200) {
+      const pending = await pendingAssistance(db, { id, officialAccountId: official.accountId, officialSessionId: official.sessionId });
+      if (!pending) return reply.redirect('/counter?done=expired', 303);
+      const ctx = await pageContext(request, reply, { form: true });
+      return reply.page(h(CounterConfirmPage, { ctx, id, residentName: pending.display_name, errors }), status);
+    }
+
+    app.get('/counter/confirm/:id', { schema: { hide: true, params: AssistParams } }, async (request, reply) => confirmPage(request, reply, counterOfficial(request), request.params.id));
+
+    app.post('/counter/confirm/:id', { schema: { hide: true, params: AssistParams, body: Type.Object({ code: Type.String({ maxLength: 20, default: '' }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+      const official = counterOfficial(request);
+      try {
+        await confirmAssistanceWithCode(db, { ...counterRequest(request, official), id: request.params.id, code: request.body.code, codeSecret: deps.codeSecret });
+        return reply.redirect('/counter?done=confirmed', 303);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        if (error.code === 'SIGN_UP_EXPIRED') return reply.redirect('/counter?done=expired', 303);
+        return confirmPage(request, reply, official, request.params.id, fieldErrors(request, error, 'code'), error.status);
+      }
+    });
+
+    app.post('/counter/confirm/:id/passkey/options', { schema: { hide: true, params: AssistParams } }, async (request, reply) => {
+      const official = counterOfficial(request);
+      const pending = await pendingAssistance(db, { id: request.params.id, officialAccountId: official.accountId, officialSessionId: official.sessionId });
+      if (!pending) throw new DomainError('SIGN_UP_EXPIRED', 'identity.assist.expired');
+      const credentials = await db.selectFrom('passkeys').select(['id', 'transports']).where('account_id', '=', pending.resident_account_id).execute();
+      if (credentials.length === 0) throw new DomainError('NOT_FOUND', 'identity.assist.noPasskey');
+      const options = await passkeyAuthenticationOptions(relyingParty(request), credentials);
+      await setChallenge(request, reply, `assist:${pending.id}`, options.challenge);
+      return options;
+    });
+
+    app.post('/counter/confirm/:id/passkey', { schema: { hide: true, params: AssistParams, body: Type.Object({ response: Json }) } }, async (request) => {
+      const official = counterOfficial(request);
+      const challenge = await takeChallenge(request, `assist:${request.params.id}`);
+      const owner = await passkeyOwner(db, relyingParty(request), { challenge, response: request.body.response as unknown as AuthenticationResponseJSON });
+      if (owner === null) throw new DomainError('SIGN_IN_FAILED', 'identity.passkey.failed');
+      await confirmAssistanceWithPasskey(db, { ...counterRequest(request, official), id: request.params.id, passkeyAccountId: owner });
+      return { redirect: '/counter?done=confirmed' };
+    });
+
+    app.post('/counter/businesses', { schema: { hide: true, body: Type.Object({ registrationNo: Type.String({ maxLength: 30, default: '' }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+      const official = counterOfficial(request);
+      const active = await activeAssistance(db, official.accountId, official.sessionId);
+      if (!active) return reply.redirect('/counter?done=expired', 303);
+      try {
+        await linkBusiness(db, {
+          accountId: active.resident_account_id, registrationNo: request.body.registrationNo, requestId: request.id, ip: request.ip,
+          assistedBy: { officialAccountId: official.accountId, agencyId: active.agency_id, assistedSessionId: active.id },
+        });
+        return reply.redirect('/counter?done=linked', 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || !['VALIDATION_FAILED', 'NOT_FOUND', 'NOT_REPRESENTATIVE'].includes(error.code)) throw error;
+        return counterPage(request, reply, official, { registrationNo: request.body.registrationNo, errors: fieldErrors(request, error, 'registrationNo'), status: error.status });
+      }
+    });
+
+    app.post('/counter/end', { schema: { hide: true } }, async (request, reply) => {
+      const official = counterOfficial(request);
+      await endAssistedService(db, counterRequest(request, official));
+      return reply.redirect('/counter?done=ended', 303);
     });
 
     app.post('/account/sessions/end', { schema: { hide: true, body: Type.Object({ session: Type.String({ maxLength: 100 }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {

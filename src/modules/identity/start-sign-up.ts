@@ -30,17 +30,25 @@ export function maskEmail(email: string): string {
 }
 
 /**
+ * The shape of a claim to be a registered resident (name, birth date, national ID number).
+ * @throws DomainError VALIDATION_FAILED with each field's problem
+ */
+export function checkIdentityClaim(claim: { name: string; birthDate: string; nationalId: string }): void {
+  const fields: FieldError[] = [];
+  if (!claim.name.trim()) fields.push({ field: 'name', messageKey: 'identity.signUp.nameRequired' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(claim.birthDate) || Number.isNaN(Date.parse(claim.birthDate))) fields.push({ field: 'birthDate', messageKey: 'identity.signUp.birthDateInvalid' });
+  if (!isValidNationalId(claim.nationalId.replace(/\s/g, ''))) fields.push({ field: 'nationalId', messageKey: 'identity.signUp.nationalIdInvalid' });
+  if (fields.length > 0) throw new DomainError('VALIDATION_FAILED', 'error.VALIDATION_FAILED', { fields });
+}
+
+/**
  * Checks the applicant's name, birth date and national ID number against the resident
  * register and sends a one-time code to the e-mail address on record (not one they type,
  * so only the registered person can finish).
  * @throws DomainError VALIDATION_FAILED, SIGN_UP_NO_MATCH, ACCOUNT_EXISTS, SIGN_UP_NO_CONTACT, RATE_LIMITED
  */
 export async function startSignUp(db: Db, options: StartSignUpOptions): Promise<{ signUpId: string; emailMasked: string }> {
-  const fields: FieldError[] = [];
-  if (!options.name.trim()) fields.push({ field: 'name', messageKey: 'identity.signUp.nameRequired' });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.birthDate) || Number.isNaN(Date.parse(options.birthDate))) fields.push({ field: 'birthDate', messageKey: 'identity.signUp.birthDateInvalid' });
-  if (!isValidNationalId(options.nationalId.replace(/\s/g, ''))) fields.push({ field: 'nationalId', messageKey: 'identity.signUp.nationalIdInvalid' });
-  if (fields.length > 0) throw new DomainError('VALIDATION_FAILED', 'error.VALIDATION_FAILED', { fields });
+  checkIdentityClaim(options);
 
   const match = await findResidentByIdentity(db, options.encryption, { name: options.name, birthDate: options.birthDate, nationalId: options.nationalId });
   if (!match) throw new DomainError('SIGN_UP_NO_MATCH', 'identity.signUp.noMatch');

@@ -269,6 +269,21 @@ export interface OidcSigningKeysTable {
   created_at: DbTime;
 }
 
+export interface AssistedSessionsTable {
+  id: string;
+  official_account_id: number;
+  official_session_id: string;
+  agency_id: number;
+  resident_account_id: number;
+  code_hash: string;
+  attempts: Generated<number>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  confirmed_at: Date | null;
+  confirmed_with: 'code' | 'passkey' | null;
+  ended_at: Date | null;
+  created_at: DbTime;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
@@ -295,4 +310,5 @@ export interface DB {
   oidc_payloads: OidcPayloadsTable;
   oidc_consents: OidcConsentsTable;
   oidc_signing_keys: OidcSigningKeysTable;
+  assisted_sessions: AssistedSessionsTable;
 }

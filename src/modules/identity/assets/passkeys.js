@@ -49,6 +49,18 @@
     });
   }
 
+  var assist = document.getElementById('passkey-assist');
+  if (assist) {
+    assist.addEventListener('click', function () {
+      var base = '/counter/confirm/' + encodeURIComponent(assist.getAttribute('data-id'));
+      post(base + '/passkey/options', {})
+        .then(function (options) { return lib.startAuthentication({ optionsJSON: options }); })
+        .then(function (response) { return post(base + '/passkey', { response: response }); })
+        .then(function (result) { window.location.assign(result.redirect); })
+        .catch(failed);
+    });
+  }
+
   var signIn = document.getElementById('passkey-sign-in');
   if (signIn) {
     signIn.addEventListener('click', function () {

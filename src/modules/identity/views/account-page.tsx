@@ -25,11 +25,15 @@ export interface AccountPageProps {
   passkeys?: Array<{ id: string; name: string; createdAt: Date; lastUsedAt: Date | null }>;
   /** services that sign this person in through Nara, and the scopes each was allowed */
   connected?: Array<{ clientId: string; name: string; scopes: string[]; grantedAt: Date }>;
+  /** counter staff get a way to assisted service */
+  counterLink?: boolean;
+  /** what officials did for this person at a counter */
+  assisted?: Array<{ action: string; at: Date; official: string; agency: string }>;
 }
 
 export const passkeyScripts = ['/assets/vendor/simplewebauthn/index.umd.min.js', '/assets/identity/passkeys.js'];
 
-export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, businesses, passkeys = [], connected = [] }: AccountPageProps) {
+export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, businesses, passkeys = [], connected = [], counterLink, assisted = [] }: AccountPageProps) {
   const { t } = ctx;
   const errorFor = (field: string) => passwordErrors.find((e) => e.field === field)?.message;
   const when = (d: Date) => formatDateTime(d, ctx.locale, timeZone);
@@ -37,6 +41,11 @@ export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, a
     <Layout ctx={ctx} title={t('identity.account.title')} scripts={passkeyScripts}>
       <PageHeading>{t('identity.account.title')}</PageHeading>
       {notice ? <Notice kind="success">{notice}</Notice> : null}
+      {counterLink ? (
+        <p>
+          <a href="/counter" class="krds-btn medium secondary">{t('identity.assist.title')}</a>
+        </p>
+      ) : null}
       {adminLink ? (
         <p>
           <a href="/admin/officials" class="krds-btn medium secondary">{t('identity.admin.link')}</a>
@@ -102,6 +111,23 @@ export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, a
         </form>
         <p id="passkey-status" role="status" aria-live="polite" data-failed={t('identity.passkey.failed')}></p>
       </section>
+      {assisted.length > 0 ? (
+        <section aria-labelledby="assisted-heading">
+          <h2 id="assisted-heading" class="nara-section-title">{t('identity.assist.history')}</h2>
+          <p>{t('identity.assist.historyIntro')}</p>
+          <ul class="nara-card-list">
+            {assisted.map((a) => (
+              <li class="nara-card">
+                <h3>{t(`audit.${a.action}`)}</h3>
+                <p class="nara-muted">
+                  {when(a.at)} · {a.official}
+                  {a.agency ? `, ${a.agency}` : ''}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="connected-heading" class="nara-narrow">
         <h2 id="connected-heading" class="nara-section-title">{t('oidc.connected.title')}</h2>
         <p>{connected.length > 0 ? t('oidc.connected.intro') : t('oidc.connected.none')}</p>
