@@ -31,3 +31,20 @@ export async function axeViolations(page: Page): Promise<string[]> {
   }, WCAG_22_AA);
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }
+
+/**
+ * Signs an official in for the first time, as they would: password, then enrolling an
+ * authenticator app by its secret, then past the recovery codes. Korean pages.
+ */
+export async function signInOfficialFirstTime(page: Page, base: string, username: string, password: string): Promise<void> {
+  const { generate } = await import('otplib');
+  await page.goto(`${base}/sign-in?lang=ko`);
+  await page.getByLabel('아이디').fill(username);
+  await page.getByLabel('비밀번호').fill(password);
+  await page.getByLabel('비밀번호').press('Enter');
+  await page.waitForURL(`${base}/sign-in/second-factor`);
+  const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  await page.getByLabel('앱에 표시된 6자리 숫자').fill(await generate({ secret }));
+  await page.getByLabel('앱에 표시된 6자리 숫자').press('Enter');
+  await page.getByRole('link', { name: '보관했습니다. 계속하기' }).click();
+}

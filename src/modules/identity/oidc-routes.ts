@@ -38,6 +38,8 @@ function displayValue(request: FastifyRequest, claim: string, claims: AccountCla
   if (claim === 'sub') return request.t('oidc.claim.subValue');
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return request.t(value ? 'oidc.yes' : 'oidc.no');
+  // Each language by its own name, as language pickers show them.
+  if (claim === 'locale') return value === 'ko' ? '한국어 (ko)' : value === 'en' ? 'English (en)' : String(value);
   if (claim === 'resident_region') {
     const region = value as { name_ko: string; name_en: string };
     return request.locale === 'ko' ? region.name_ko : region.name_en;

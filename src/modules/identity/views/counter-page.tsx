@@ -76,7 +76,7 @@ export function CounterActivePage(props: {
         {props.notice ? <Notice kind="success">{props.notice}</Notice> : null}
         <Notice kind="warning">{t('identity.assist.activeNotice', { name: residentName, until: formatDateTime(props.until, ctx.locale, props.timeZone) })}</Notice>
         <section aria-labelledby="assist-business-heading">
-          <h2 id="assist-business-heading" class="nara-section-title">{t('identity.business.title')}</h2>
+          <h2 id="assist-business-heading" class="nara-section-title">{t('identity.assist.businesses', { name: residentName })}</h2>
           {businesses.length > 0 ? (
             <ul class="nara-card-list">
               {businesses.map((b) => (
@@ -96,7 +96,7 @@ export function CounterActivePage(props: {
             <button type="submit" class="krds-btn medium secondary">{t('identity.assist.linkFor', { name: residentName })}</button>
           </form>
         </section>
-        <form method="post" action="/counter/end" class="nara-actions">
+        <form method="post" action="/counter/end" class="nara-actions nara-gap-above">
           <CsrfField ctx={ctx} />
           <button type="submit" class="krds-btn medium primary">{t('identity.assist.end')}</button>
         </form>
