@@ -1,9 +1,13 @@
-import { hash, verify } from '@node-rs/argon2';
+import { createPasswordHasher } from './password-hasher.ts';
 
 // OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
-// @node-rs/argon2 hashes on libuv's thread pool, so the event loop keeps serving.
+// Hashing runs on low-priority threads (password-hasher.ts), so the event loop keeps serving.
 // `Algorithm` is a const enum, which verbatimModuleSyntax cannot import: 2 is Argon2id.
 const params = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+const hasher = createPasswordHasher();
+const hash = hasher.hash;
+const verify = hasher.verify;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, params);

@@ -17,7 +17,7 @@ import { DEVICE_COOKIE, type SignInThrottle } from './sign-in-throttle.ts';
 import { SIGN_UP_CODE_MINUTES, startSignUp } from './start-sign-up.ts';
 import { completeSignUp } from './complete-sign-up.ts';
 import { SignUpPage, SignUpVerifyPage } from './views/sign-up-page.tsx';
-import { MAX_SECOND_FACTOR_ATTEMPTS, needsSecondFactor, type SecondFactor } from './second-factor.ts';
+import { MAX_SECOND_FACTOR_ATTEMPTS, type SecondFactor } from './second-factor.ts';
 import { RecoveryCodesPage, SecondFactorPage } from './views/second-factor-page.tsx';
 import { departmentsOf, findAccountById } from './repository.ts';
 import { loadActor, readableAgencies, hasRole } from './actor.ts';
@@ -136,11 +136,11 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       if (!password) errors.push({ field: 'password', message: request.t('identity.password.required') });
       if (errors.length === 0) {
         try {
-          const { accountId, kind } = await signInWithPassword(db, {
+          const { accountId, needsSecondFactor } = await signInWithPassword(db, {
             username, password, requestId: request.id, ip: request.ip,
             throttle: deps.throttle, trustedDeviceAccountId: deps.throttle.deviceAccount(request.cookies[DEVICE_COOKIE]),
           });
-          if (await needsSecondFactor(db, { id: accountId, kind })) {
+          if (needsSecondFactor) {
             await sessions.rotate(request, reply, { secondFactor: { accountId, attempts: 0, next } });
             return reply.redirect('/sign-in/second-factor', 303);
           }

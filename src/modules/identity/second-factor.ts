@@ -23,13 +23,6 @@ const timeStepOf = (result: object) => (result as { timeStep: number }).timeStep
 
 const normalizeRecovery = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-/** Officials must always use a second factor; anyone who enrolled one uses it too. */
-export async function needsSecondFactor(db: Db, account: { id: number; kind: 'resident' | 'official' }): Promise<boolean> {
-  if (account.kind === 'official') return true;
-  const row = await db.selectFrom('totp_credentials').select('confirmed_at').where('account_id', '=', account.id).executeTakeFirst();
-  return Boolean(row?.confirmed_at);
-}
-
 export function createSecondFactor(deps: SecondFactorDeps) {
   const { db, encryption } = deps;
   const recoveryHash = (accountId: number, code: string) => createHmac('sha256', deps.codeSecret).update(`recovery:${accountId}:${normalizeRecovery(code)}`).digest('base64url');

@@ -58,16 +58,22 @@ export function createSignInThrottle(db: Db, secret: string) {
       return Number.isInteger(id) ? id : null;
     },
 
-    async check(username: string, ip: string, trustedDevice: boolean): Promise<ThrottleVerdict> {
-      const keys = [`ip:${ip}`, ...(trustedDevice ? [] : [`user:${username}`])];
-      const rows = await sql<{ wait: number; locked: boolean }>`
-        select greatest(ceil(extract(epoch from (greatest(next_attempt_at, coalesce(locked_until, next_attempt_at)) - now()))), 0)::int as wait,
-               coalesce(locked_until > now(), false) as locked
+    /** Whether a sign-in may be tried now; `userRecorded`: the username has a record to clear on success. */
+    async check(username: string, ip: string, trustedDevice: boolean): Promise<ThrottleVerdict & { userRecorded: boolean }> {
+      const userKey = `user:${username}`;
+      const keys = [`ip:${ip}`, userKey];
+      const rows = await sql<{ key: string; wait: number; locked: boolean; recent: boolean }>`
+        select key,
+               greatest(ceil(extract(epoch from (greatest(next_attempt_at, coalesce(locked_until, next_attempt_at)) - now()))), 0)::int as wait,
+               coalesce(locked_until > now(), false) as locked,
+               last_failure_at > now() - make_interval(secs => ${FAILURE_WINDOW_SECONDS}) as recent
         from sign_in_throttle
-        where key = any(${keys}::text[]) and last_failure_at > now() - make_interval(secs => ${FAILURE_WINDOW_SECONDS})`.execute(db);
-      const blocking = rows.rows.filter((r) => r.wait > 0);
-      if (blocking.length === 0) return { allowed: true };
-      return { allowed: false, retryAfter: Math.max(...blocking.map((r) => r.wait)), locked: blocking.some((r) => r.locked) };
+        where key = any(${keys}::text[])`.execute(db);
+      const userRecorded = rows.rows.some((r) => r.key === userKey);
+      // A trusted device is held back only by its address, never by the account's lock.
+      const blocking = rows.rows.filter((r) => r.recent && r.wait > 0 && !(trustedDevice && r.key === userKey));
+      if (blocking.length === 0) return { allowed: true, userRecorded };
+      return { allowed: false, retryAfter: Math.max(...blocking.map((r) => r.wait)), locked: blocking.some((r) => r.locked), userRecorded };
     },
 
     /** Counts a failure; the first time a username locks, its owner is told and it is audited. */

@@ -61,20 +61,27 @@ export function createSessions(options: SessionOptions) {
     return { id, accountId: row.account_id, data: row.data, csrfToken: csrfFor(id), createdAt: row.created_at };
   }
 
-  async function create(request: FastifyRequest, reply: FastifyReply, accountId: number | null, data: Record<string, unknown> = {}) {
+  /** A new session; `replacing` is deleted in the same statement (sign-in rotates the token). */
+  async function create(request: FastifyRequest, reply: FastifyReply, accountId: number | null, data: Record<string, unknown> = {}, replacing?: string) {
     const token = randomBytes(32).toString('base64url');
     const id = hashToken(token);
-    await db
-      .insertInto('sessions')
-      .values({
-        id,
-        account_id: accountId,
-        data: JSON.stringify(data),
-        expires_at: sql`now() + make_interval(secs => ${absoluteMs / 1000})`,
-        user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
-        ip: request.ip,
-      })
-      .execute();
+    const values = {
+      id,
+      account_id: accountId,
+      data: JSON.stringify(data),
+      expires_at: sql<Date>`now() + make_interval(secs => ${absoluteMs / 1000})`,
+      user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
+      ip: request.ip,
+    };
+    if (replacing) {
+      await db
+        .with('replaced', (q) => q.deleteFrom('sessions').where('id', '=', replacing))
+        .insertInto('sessions')
+        .values(values)
+        .execute();
+    } else {
+      await db.insertInto('sessions').values(values).execute();
+    }
     setCookie(reply, token);
     const session: SessionState = { id, accountId, data, csrfToken: csrfFor(id), createdAt: new Date() };
     request.session = session;
@@ -93,8 +100,7 @@ export function createSessions(options: SessionOptions) {
      * so a token planted before sign-in is worthless after it (session fixation).
      */
     async signIn(request: FastifyRequest, reply: FastifyReply, accountId: number): Promise<SessionState> {
-      if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
-      return create(request, reply, accountId);
+      return create(request, reply, accountId, {}, request.session?.id);
     },
     /**
      * Replaces the session with a new, not signed-in one holding `data`: the step between
@@ -102,8 +108,7 @@ export function createSessions(options: SessionOptions) {
      * the password is useless after it.
      */
     async rotate(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>): Promise<SessionState> {
-      if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
-      return create(request, reply, null, data);
+      return create(request, reply, null, data, request.session?.id);
     },
     async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();

@@ -1,0 +1,29 @@
+// A password-hashing thread (see password-hasher.ts). It runs at the lowest scheduling
+// priority, so hashing uses every spare cycle but never delays the event loop's thread.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { hashSync, verifySync, type Options } from '@node-rs/argon2';
+
+export type HashRequest = { id: number; op: 'hash'; password: string; params: Options } | { id: number; op: 'verify'; stored: string; password: string };
+export type HashResponse = { id: number; ok: true; value: string | boolean } | { id: number; ok: false; error: string };
+
+try {
+  // Linux names each thread in /proc/thread-self; setpriority on a thread id affects that
+  // thread alone. Elsewhere this fails harmlessly and the thread keeps normal priority.
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid)) setPriority(tid, 19);
+} catch {
+  // not Linux: normal priority
+}
+
+parentPort!.on('message', (request: HashRequest) => {
+  let response: HashResponse;
+  try {
+    const value = request.op === 'hash' ? hashSync(request.password, request.params) : verifySync(request.stored, request.password);
+    response = { id: request.id, ok: true, value };
+  } catch (error) {
+    response = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(response);
+});
