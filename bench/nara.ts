@@ -18,7 +18,8 @@ export async function startNara(options: NaraOptions = {}): Promise<Server> {
     { NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: '/nonexistent-bench-dir' },
     { host: '127.0.0.1', port: 0, demoResidents: 500, ...options.config },
   );
-  const database = await openDatabase({ dataDir: 'memory://' });
+  // As server.ts runs it: the embedded database on a thread of its own.
+  const database = await openDatabase({ dataDir: 'memory://', thread: true });
   try {
     await migrate(database.db, loadMigrations(migrationSources));
     await seedDemoData(database, config);

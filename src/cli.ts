@@ -171,7 +171,7 @@ async function main() {
       } else {
         const out = values.out ?? path.join('backups', `nara-${timestamp()}.tar.gz`);
         await withDatabase(config, async (database) => {
-          const dump = await database.pglite!.dumpDataDir('gzip');
+          const dump = await database.dumpDataDir!();
           writeFileSync(out, Buffer.from(await dump.arrayBuffer()));
         });
         console.log(`Backup written to ${out}`);

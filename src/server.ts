@@ -28,7 +28,7 @@ if (!config.databaseUrl) {
     process.exit(1);
   }
 }
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, thread: true });
 const applied = await migrate(database.db, loadMigrations(migrationSources));
 const seed = config.seedDemo ? await seedDemoData(database, config) : undefined;
 const { app, jobs } = await buildApp({ config, database });

@@ -1,21 +1,13 @@
 // A password-hashing thread (see password-hasher.ts). It runs at the lowest scheduling
 // priority, so hashing uses every spare cycle but never delays the event loop's thread.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { hashSync, verifySync, type Options } from '@node-rs/argon2';
+import { lowerThreadPriority } from '../../platform/threads/thread-priority.ts';
 
 export type HashRequest = { id: number; op: 'hash'; password: string; params: Options } | { id: number; op: 'verify'; stored: string; password: string };
 export type HashResponse = { id: number; ok: true; value: string | boolean } | { id: number; ok: false; error: string };
 
-try {
-  // Linux names each thread in /proc/thread-self; setpriority on a thread id affects that
-  // thread alone. Elsewhere this fails harmlessly and the thread keeps normal priority.
-  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid)) setPriority(tid, 19);
-} catch {
-  // not Linux: normal priority
-}
+lowerThreadPriority(19);
 
 parentPort!.on('message', (request: HashRequest) => {
   let response: HashResponse;

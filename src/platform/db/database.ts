@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { startPGliteThread } from './pglite-thread.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -19,8 +20,10 @@ export interface PoolStats {
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
-  /** Embedded database only: the PGlite instance, for backups. */
+  /** Embedded database on this thread only: the PGlite instance (tests, CLI). */
   readonly pglite?: PGlite;
+  /** Embedded database only: a gzipped tarball of its data directory (backups). */
+  dumpDataDir?(): Promise<Blob>;
   poolStats(): PoolStats;
   close(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PostgreSQL only: schema to use as search_path (each test file gets its own). */
   schema?: string;
+  /** Embedded database only: run PGlite on a thread of its own (the server does). */
+  thread?: boolean;
 }
 
 const INT8 = 20;
@@ -40,7 +45,27 @@ const parseInt8 = (value: string) => Number(value);
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite under dataDir. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.schema);
-  return openPGlite(options.dataDir);
+  return options.thread ? openPGliteThread(options.dataDir) : openPGlite(options.dataDir);
+}
+
+async function openPGliteThread(dataDir: string): Promise<Database> {
+  const memory = dataDir.startsWith('memory://');
+  if (!memory) mkdirSync(dataDir, { recursive: true });
+  const thread = await startPGliteThread(memory ? undefined : `${dataDir}/pgdata`);
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(thread.session) });
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    dumpDataDir: () => thread.dumpDataDir(),
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      await thread.close();
+    },
+  };
 }
 
 async function openPGlite(dataDir: string): Promise<Database> {
@@ -56,6 +81,7 @@ async function openPGlite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     db,
     pglite,
+    dumpDataDir: () => pglite.dumpDataDir('gzip'),
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
       if (closed) return;

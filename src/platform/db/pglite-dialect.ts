@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGliteSession } from './pglite-thread.ts';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -18,7 +18,7 @@ import {
  * commit or rollback, and every other query waits its turn, as with a pool of size one.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -34,7 +34,7 @@ export class PGliteDialect implements Dialect {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // Without parameters use the simple protocol, which (as on PostgreSQL) accepts a script
@@ -61,7 +61,7 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
-  constructor(pglite: PGlite) {
+  constructor(pglite: PGliteSession) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -92,7 +92,7 @@ class PGliteDriver implements Driver {
   async releaseConnection(): Promise<void> {
     const release = this.release;
     this.release = undefined;
-    // PGlite runs on this thread: handing the connection straight to the next waiter
+    // When PGlite runs on this thread, handing the connection straight to the next waiter
     // would chain a whole backlog of queries without ever letting the event loop read a
     // request (a health check stalled for seconds in the login-storm benchmark).
     // Handing it over on the next turn serves pending I/O between queries.

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { openDatabase } from './database.ts';
+import { loadMigrations, migrate } from './migrate.ts';
+import { migrationSources } from '../../app.ts';
+
+// The embedded database on its own thread must behave exactly as on the server's thread:
+// same rows and types, same errors, same transactions.
+
+test('PGlite on its own thread migrates, returns typed rows, reports database errors and rolls back', async () => {
+  const database = await openDatabase({ dataDir: 'memory://', thread: true });
+  try {
+    await migrate(database.db, loadMigrations(migrationSources));
+    const { db } = database;
+    await db.insertInto('rate_limits').values({ key: 'k1', window_start: new Date('2026-11-27T00:00:00Z'), hits: 3 }).execute();
+    const row = await db.selectFrom('rate_limits').selectAll().where('key', '=', 'k1').executeTakeFirstOrThrow();
+    assert.ok(row.window_start instanceof Date);
+    assert.equal(row.window_start.toISOString(), '2026-11-27T00:00:00.000Z');
+    assert.equal(row.hits, 3);
+    const big = await sql<{ n: number }>`select 9007199254740991::int8 as n`.execute(db);
+    assert.equal(big.rows[0]!.n, Number.MAX_SAFE_INTEGER, 'int8 arrives as a number');
+
+    await assert.rejects(db.insertInto('rate_limits').values({ key: 'k1', window_start: new Date('2026-11-27T00:00:00Z'), hits: 1 }).execute(), (error: Error & { code?: string }) => error.code === '23505');
+
+    await assert.rejects(
+      db.transaction().execute(async (tx) => {
+        await tx.insertInto('rate_limits').values({ key: 'k2', window_start: new Date(), hits: 1 }).execute();
+        throw new Error('change of mind');
+      }),
+      /change of mind/,
+    );
+    assert.equal(await db.selectFrom('rate_limits').select('key').where('key', '=', 'k2').executeTakeFirst(), undefined);
+
+    const updated = await db.updateTable('rate_limits').set({ hits: 4 }).where('key', '=', 'k1').executeTakeFirst();
+    assert.equal(Number(updated.numUpdatedRows), 1);
+    const dump = await database.dumpDataDir!();
+    assert.ok(dump.size > 1000, 'a backup of the thread-held database has content');
+  } finally {
+    await database.close();
+  }
+});

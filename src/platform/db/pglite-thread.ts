@@ -1,0 +1,76 @@
+import { Worker } from 'node:worker_threads';
+import type { ThreadRequest, ThreadResponse } from './pglite-thread-worker.ts';
+
+/** The part of PGlite the Kysely dialect uses, wherever PGlite runs. */
+export interface PGliteSession {
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number | undefined }>;
+  exec(sql: string): Promise<Array<{ rows: unknown[]; affectedRows?: number | undefined }>>;
+}
+
+/** Each request kind without its id (assigned here). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+type Pending = { resolve: (response: ThreadResponse & { ok: true }) => void; reject: (error: Error) => void };
+
+/**
+ * PGlite on a thread of its own. The server's thread only sends SQL and receives rows;
+ * the parsing, planning and executing (most of a request's CPU on the embedded database)
+ * happen elsewhere, so a burst of queries no longer holds up every other request.
+ */
+export async function startPGliteThread(dataDir: string | undefined) {
+  const worker = new Worker(new URL('./pglite-thread-worker.ts', import.meta.url), { workerData: { dataDir } });
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let failure: Error | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (message: { ready?: true; failed?: string }) => (message.ready ? resolve() : reject(new Error(`the embedded database did not start: ${message.failed}`))));
+    worker.once('error', reject);
+  });
+  worker.on('message', (response: ThreadResponse) => {
+    const waiting = pending.get(response.id);
+    if (!waiting) return;
+    pending.delete(response.id);
+    if (response.ok) waiting.resolve(response);
+    else waiting.reject(Object.assign(new Error(String(response.error.message)), response.error));
+  });
+  const fail = (error: Error) => {
+    failure = error;
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the embedded database thread stopped (exit ${code})`)));
+
+  function send(request: WithoutId<ThreadRequest>): Promise<ThreadResponse & { ok: true }> {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  const session: PGliteSession = {
+    async query<R>(sql: string, params: unknown[] = []) {
+      const result = await send({ op: 'query', sql, params });
+      return { rows: result.rows as R[], affectedRows: result.affectedRows };
+    },
+    async exec(sql: string) {
+      const result = await send({ op: 'exec', sql });
+      return [{ rows: result.rows, affectedRows: result.affectedRows }];
+    },
+  };
+  return {
+    session,
+    async dumpDataDir(): Promise<Blob> {
+      const result = await send({ op: 'dump' });
+      return new Blob([new Uint8Array(result.bytes!)]);
+    },
+    async close() {
+      if (failure) return;
+      await send({ op: 'close' });
+      await worker.terminate();
+    },
+  };
+}
