@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -217,23 +217,51 @@ function processSeconds(pid: number): number {
   }
 }
 
+/** A process and every process it started (Nara's password hashers), with their CPU seconds. */
+function treeSeconds(root: number): Map<number, number> {
+  const parentOf = new Map<number, number>();
+  try {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // no /proc: the root alone
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, parent] of parentOf) if (tree.has(parent) && !tree.has(pid)) (tree.add(pid), (grew = true));
+  }
+  return new Map([...tree].map((pid) => [pid, processSeconds(pid)]));
+}
+
 /**
  * Starts measuring how much of the machine's CPU went to other processes; the returned
  * function stops and gives that share (0–1). A ratio is only fair when both of its
  * figures ran on an otherwise idle machine, so the report flags any run that did not.
- * `pids` are processes of the measurement itself (the server under load). Kernel work on
+ * `pids` are processes of the measurement itself (the server under load), with the
+ * processes they start (password hashers). Kernel work on
  * their behalf (loopback TCP) can count as "other": a few per cent is normal.
  */
 export function startCpuMeter(pids: number[] = []): () => number | undefined {
   const machine0 = machineBusySeconds();
   const own0 = process.cpuUsage();
-  const children0 = pids.map(processSeconds);
+  const children0 = pids.map(treeSeconds);
   const t0 = performance.now();
   return () => {
     const machine1 = machineBusySeconds();
     if (machine0 === undefined || machine1 === undefined) return undefined;
     const own = process.cpuUsage(own0);
-    const children = pids.reduce((sum, pid, i) => sum + processSeconds(pid) - children0[i]!, 0);
+    let children = 0;
+    pids.forEach((pid, i) => {
+      for (const [member, seconds] of treeSeconds(pid)) children += seconds - (children0[i]!.get(member) ?? 0);
+    });
     const wall = (performance.now() - t0) / 1000;
     const other = machine1 - machine0 - (own.user + own.system) / 1e6 - children;
     return Math.min(1, Math.max(0, other / (wall * os.availableParallelism())));

@@ -1,15 +1,11 @@
-// A password-hashing thread (see password-hasher.ts). It runs at the lowest scheduling
-// priority, so hashing uses every spare cycle but never delays the event loop's thread.
-import { parentPort } from 'node:worker_threads';
+// A password-hashing process (see password-hasher.ts). It runs at the lowest scheduling
+// priority, so hashing uses every spare cycle but never delays the server's threads.
 import { hashSync, verifySync, type Options } from '@node-rs/argon2';
-import { lowerThreadPriority } from '../../platform/threads/thread-priority.ts';
 
 export type HashRequest = { id: number; op: 'hash'; password: string; params: Options } | { id: number; op: 'verify'; stored: string; password: string };
 export type HashResponse = { id: number; ok: true; value: string | boolean } | { id: number; ok: false; error: string };
 
-lowerThreadPriority(19);
-
-parentPort!.on('message', (request: HashRequest) => {
+process.on('message', (request: HashRequest) => {
   let response: HashResponse;
   try {
     const value = request.op === 'hash' ? hashSync(request.password, request.params) : verifySync(request.stored, request.password);
@@ -17,5 +13,7 @@ parentPort!.on('message', (request: HashRequest) => {
   } catch (error) {
     response = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  parentPort!.postMessage(response);
+  process.send!(response);
 });
+// The server went away: so does this process.
+process.on('disconnect', () => process.exit(0));

@@ -3,7 +3,8 @@ import { createPasswordHasher } from './password-hasher.ts';
 // OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
 // Hashing runs on low-priority threads (password-hasher.ts), so the event loop keeps serving.
 // `Algorithm` is a const enum, which verbatimModuleSyntax cannot import: 2 is Argon2id.
-const params = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_PARAMS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const params = ARGON2_PARAMS;
 
 const hasher = createPasswordHasher();
 const hash = hasher.hash;

@@ -52,7 +52,7 @@ async function openPGliteThread(dataDir: string): Promise<Database> {
   const memory = dataDir.startsWith('memory://');
   if (!memory) mkdirSync(dataDir, { recursive: true });
   const thread = await startPGliteThread(memory ? undefined : `${dataDir}/pgdata`);
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(thread.session) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(thread.session, false) });
   let closed = false;
   return {
     kind: 'pglite',
