@@ -50,7 +50,7 @@ export async function startAssistedService(
   checkIdentityClaim(options);
   const match = await findResidentByIdentity(db, options.encryption, options);
   if (!match) throw new DomainError('SIGN_UP_NO_MATCH', 'identity.assist.noMatch');
-  const resident = await db.selectFrom('accounts').select(['id']).where('resident_id', '=', match.residentId).where('status', '=', 'active').executeTakeFirst();
+  const resident = await db.selectFrom('accounts').select(['id', 'locale']).where('resident_id', '=', match.residentId).where('status', '=', 'active').executeTakeFirst();
   if (!resident) throw new DomainError('NOT_FOUND', 'identity.assist.noAccount');
   const official = await db
     .selectFrom('accounts')
@@ -73,7 +73,8 @@ export async function startAssistedService(
       .execute();
     await notify(tx, {
       accountId: resident.id, template: 'identity.assistCode', email: true, link: '/account#assisted-heading',
-      params: { code, official: official.display_name, agencyKo: official.name_ko, agencyEn: official.name_en, minutes: ASSIST_CODE_MINUTES },
+      // The agency's name in the language the resident reads Nara in.
+      params: { code, official: official.display_name, agency: resident.locale === 'en' ? official.name_en : official.name_ko, minutes: ASSIST_CODE_MINUTES },
     });
     await writeAuditEvent(tx, {
       action: 'identity.assisted-service.requested', actor: { accountId: actor.accountId, agencyId }, onBehalfOfAccountId: resident.id,
