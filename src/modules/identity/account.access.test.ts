@@ -16,7 +16,8 @@ const post = async (cookie: string, url: string, payload: Record<string, string>
   return t.app.inject({ method: 'POST', url, headers: { cookie }, payload: { ...payload, _csrf: csrfFrom(form.body) } });
 };
 /** The database id of the session a browser's cookie names (the hash of its token). */
-const sessionIdFrom = (cookie: string) => createHash('sha256').update(/nara_sid=([^;]+)/.exec(cookie)![1]!).digest('hex');
+// The session id is the hash of the cookie's random part (after its `s.` or `a.` kind).
+const sessionIdFrom = (cookie: string) => createHash('sha256').update(/nara_sid=(?:[as]\.)?([^;]+)/.exec(cookie)![1]!).digest('hex');
 const sessionIdsOf = async (username: string) => {
   const account = await t.database.db.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   return (await t.database.db.selectFrom('sessions').select('id').where('account_id', '=', account.id).execute()).map((r) => r.id);

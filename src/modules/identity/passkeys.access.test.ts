@@ -81,6 +81,8 @@ test('a passkey sign-in with an unknown credential or without a challenge signs 
   assert.equal(noChallenge.statusCode, 400);
   const options = await t.app.inject({ method: 'POST', url: '/sign-in/passkey/options', headers, payload: '{}' });
   assert.equal(options.statusCode, 200);
+  // The challenge is kept in the session, which now has a row and a cookie to match.
+  headers.cookie = cookiesFrom(options, cookie);
   const unknown = await t.app.inject({ method: 'POST', url: '/sign-in/passkey', headers, payload: JSON.stringify({ response: { id: 'nope', rawId: 'nope', type: 'public-key', response: {} } }) });
   assert.equal(unknown.statusCode, 401);
   assert.equal(unknown.cookies.find((c) => c.name === 'nara_sid'), undefined, 'no signed-in session was issued');

@@ -204,7 +204,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
         const ctx = await pageContext(request, reply, { form: true });
         return reply.page(h(SignInPage, { ctx, username: '', next: pending.next, errors: [{ field: 'username', message: request.t('identity.totp.tooMany') }], demo }), 401);
       }
-      await sessions.setData(request.session!, { ...request.session!.data, secondFactor: { ...pending, attempts } });
+      await sessions.setData(request, reply, { ...request.session!.data, secondFactor: { ...pending, attempts } });
       return secondFactorPage(request, reply, pending, [{ field: 'code', message: request.t('identity.totp.wrong', { left: MAX_SECOND_FACTOR_ATTEMPTS - attempts }) }], 422);
     });
 
@@ -275,14 +275,13 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
     });
 
     const setChallenge = async (request: FastifyRequest, reply: FastifyReply, purpose: string, challenge: string) => {
-      const session = await sessions.ensure(request, reply);
-      await sessions.setData(session, { ...session.data, webauthn: { purpose, challenge } });
+      await sessions.setData(request, reply, { ...request.session?.data, webauthn: { purpose, challenge } });
     };
-    const takeChallenge = async (request: FastifyRequest, purpose: string): Promise<string> => {
+    const takeChallenge = async (request: FastifyRequest, reply: FastifyReply, purpose: string): Promise<string> => {
       const stored = request.session?.data.webauthn as { purpose: string; challenge: string } | undefined;
       if (!stored || stored.purpose !== purpose) throw new DomainError('BAD_REQUEST', 'identity.passkey.failed');
       // A challenge is good for one ceremony only.
-      await sessions.setData(request.session!, { ...request.session!.data, webauthn: undefined });
+      await sessions.setData(request, reply, { ...request.session!.data, webauthn: undefined });
       return stored.challenge;
     };
     const Json = Type.Record(Type.String(), Type.Unknown());
@@ -294,9 +293,9 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       return options;
     });
 
-    app.post('/account/passkeys', { schema: { hide: true, body: Type.Object({ name: Type.String({ maxLength: 200 }), response: Json }) } }, async (request) => {
+    app.post('/account/passkeys', { schema: { hide: true, body: Type.Object({ name: Type.String({ maxLength: 200 }), response: Json }) } }, async (request, reply) => {
       if (!request.account) throw new DomainError('UNAUTHENTICATED');
-      const challenge = await takeChallenge(request, 'register');
+      const challenge = await takeChallenge(request, reply, 'register');
       await registerPasskey(db, relyingParty(request), { accountId: request.account.id, name: request.body.name, challenge, response: request.body.response as unknown as RegistrationResponseJSON, requestId: request.id, ip: request.ip });
       return { ok: true };
     });
@@ -314,7 +313,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
     });
 
     app.post('/sign-in/passkey', { schema: { hide: true, body: Type.Object({ response: Json, next: Type.Optional(Type.String({ maxLength: 500 })) }) } }, async (request, reply) => {
-      const challenge = await takeChallenge(request, 'sign-in');
+      const challenge = await takeChallenge(request, reply, 'sign-in');
       const result = await authenticateWithPasskey(db, relyingParty(request), { challenge, response: request.body.response as unknown as AuthenticationResponseJSON, requestId: request.id, ip: request.ip });
       if (!result) throw new DomainError('SIGN_IN_FAILED', 'identity.passkey.failed');
       // User verification on the authenticator makes a passkey both factors at once.
@@ -397,9 +396,9 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       return options;
     });
 
-    app.post('/counter/confirm/:id/passkey', { schema: { hide: true, params: AssistParams, body: Type.Object({ response: Json }) } }, async (request) => {
+    app.post('/counter/confirm/:id/passkey', { schema: { hide: true, params: AssistParams, body: Type.Object({ response: Json }) } }, async (request, reply) => {
       const official = counterOfficial(request);
-      const challenge = await takeChallenge(request, `assist:${request.params.id}`);
+      const challenge = await takeChallenge(request, reply, `assist:${request.params.id}`);
       const owner = await passkeyOwner(db, relyingParty(request), { challenge, response: request.body.response as unknown as AuthenticationResponseJSON });
       if (owner === null) throw new DomainError('SIGN_IN_FAILED', 'identity.passkey.failed');
       await confirmAssistanceWithPasskey(db, { ...counterRequest(request, official), id: request.params.id, passkeyAccountId: owner });
@@ -472,8 +471,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
         const { name, birthDate, nationalId } = request.body;
         try {
           const started = await startSignUp(db, { name, birthDate: birthDate.trim(), nationalId, locale: request.locale, encryption: deps.encryption, codeSecret: deps.codeSecret, requestId: request.id, ip: request.ip });
-          const session = await sessions.ensure(request, reply);
-          await sessions.setData(session, { ...session.data, signUp: started });
+          await sessions.setData(request, reply, { ...request.session?.data, signUp: started });
           return reply.redirect('/sign-up/verify', 303);
         } catch (error) {
           if (!(error instanceof DomainError) || error.status >= 500) throw error;
@@ -506,7 +504,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
         } catch (error) {
           if (!(error instanceof DomainError) || error.status >= 500) throw error;
           if (error.code === 'SIGN_UP_EXPIRED') {
-            await sessions.setData(request.session!, { ...request.session!.data, signUp: undefined });
+            await sessions.setData(request, reply, { ...request.session!.data, signUp: undefined });
             const ctx = await pageContext(request, reply, { form: true });
             return reply.page(h(SignUpPage, { ctx, name: '', birthDate: '', errors: [{ field: 'name', message: request.t(error.messageKey) }] }), error.status);
           }

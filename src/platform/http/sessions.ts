@@ -12,6 +12,8 @@ export interface SessionState {
   csrfToken: string;
   /** when this session began: for a signed-in session, the time of sign-in */
   createdAt: Date;
+  /** false for an anonymous session with nothing in it: it has no row, only its cookie */
+  stored: boolean;
 }
 
 export interface SessionOptions {
@@ -26,9 +28,22 @@ export interface SessionOptions {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
+ * The cookie is `a.<random>` for an anonymous session without data (no row: a visitor
+ * viewing a form costs no write) and `s.<random>` for a stored one. The id, and so the
+ * CSRF token, comes from the random part alone, so an anonymous session keeps its CSRF
+ * token when it gets data and a row.
+ */
+function parseToken(token: string): { secret: string; stored: boolean } {
+  if (token.startsWith('a.')) return { secret: token.slice(2), stored: false };
+  if (token.startsWith('s.')) return { secret: token.slice(2), stored: true };
+  return { secret: token, stored: true }; // cookies set before the prefixes
+}
+
+/**
  * Sessions kept in the database so that any number of app instances can serve a user.
  * The cookie holds a random token; the table holds only its hash. Anonymous visitors
- * get a session only when a page needs one (a form), so reading pages costs no write.
+ * get a session only when a page needs one (a form), and a row only when it holds data,
+ * so neither reading pages nor viewing a form costs a write.
  */
 export function createSessions(options: SessionOptions) {
   const { db, secret, secure } = options;
@@ -36,6 +51,9 @@ export function createSessions(options: SessionOptions) {
   const absoluteMs = (options.absoluteHours ?? 12) * 3_600_000;
 
   const csrfFor = (sessionId: string) => createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+
+  // The random part of each anonymous session's cookie, kept to store it under the same id.
+  const randomParts = new WeakMap<SessionState, string>();
 
   function setCookie(reply: FastifyReply, token: string) {
     reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: absoluteMs / 1000 });
@@ -45,7 +63,13 @@ export function createSessions(options: SessionOptions) {
   async function load(request: FastifyRequest): Promise<SessionState | null> {
     const token = request.cookies[SESSION_COOKIE];
     if (!token || token.length > 100) return null;
-    const id = hashToken(token);
+    const { secret: random, stored } = parseToken(token);
+    const id = hashToken(random);
+    if (!stored) {
+      const session: SessionState = { id, accountId: null, data: {}, csrfToken: csrfFor(id), createdAt: new Date(), stored: false };
+      randomParts.set(session, random);
+      return session;
+    }
     const row = await db
       .selectFrom('sessions')
       .select(['id', 'account_id', 'data', 'last_seen_at', 'created_at'])
@@ -58,21 +82,24 @@ export function createSessions(options: SessionOptions) {
     if (Date.now() - row.last_seen_at.getTime() > 60_000) {
       await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).execute();
     }
-    return { id, accountId: row.account_id, data: row.data, csrfToken: csrfFor(id), createdAt: row.created_at };
+    return { id, accountId: row.account_id, data: row.data, csrfToken: csrfFor(id), createdAt: row.created_at, stored: true };
   }
 
-  /** A new session; `replacing` is deleted in the same statement (sign-in rotates the token). */
-  async function create(request: FastifyRequest, reply: FastifyReply, accountId: number | null, data: Record<string, unknown> = {}, replacing?: string) {
-    const token = randomBytes(32).toString('base64url');
-    const id = hashToken(token);
-    const values = {
-      id,
-      account_id: accountId,
-      data: JSON.stringify(data),
-      expires_at: sql<Date>`now() + make_interval(secs => ${absoluteMs / 1000})`,
-      user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
-      ip: request.ip,
-    };
+  const rowValues = (request: FastifyRequest, id: string, accountId: number | null, data: Record<string, unknown>) => ({
+    id,
+    account_id: accountId,
+    data: JSON.stringify(data),
+    expires_at: sql<Date>`now() + make_interval(secs => ${absoluteMs / 1000})`,
+    user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
+    ip: request.ip,
+  });
+
+  /** A new stored session under a new token; the current one, if stored, goes in the same statement. */
+  async function create(request: FastifyRequest, reply: FastifyReply, accountId: number | null, data: Record<string, unknown> = {}) {
+    const random = randomBytes(32).toString('base64url');
+    const id = hashToken(random);
+    const values = rowValues(request, id, accountId, data);
+    const replacing = request.session?.stored ? request.session.id : undefined;
     if (replacing) {
       await db
         .with('replaced', (q) => q.deleteFrom('sessions').where('id', '=', replacing))
@@ -82,8 +109,8 @@ export function createSessions(options: SessionOptions) {
     } else {
       await db.insertInto('sessions').values(values).execute();
     }
-    setCookie(reply, token);
-    const session: SessionState = { id, accountId, data, csrfToken: csrfFor(id), createdAt: new Date() };
+    setCookie(reply, `s.${random}`);
+    const session: SessionState = { id, accountId, data, csrfToken: csrfFor(id), createdAt: new Date(), stored: true };
     request.session = session;
     return session;
   }
@@ -91,16 +118,23 @@ export function createSessions(options: SessionOptions) {
   return {
     load,
     csrfFor,
-    /** The current session, created (anonymous) if there is none yet: call before rendering a form. */
+    /** The current session, created (anonymous, without a row) if there is none yet: call before rendering a form. */
     async ensure(request: FastifyRequest, reply: FastifyReply): Promise<SessionState> {
-      return request.session ?? create(request, reply, null);
+      if (request.session) return request.session;
+      const random = randomBytes(32).toString('base64url');
+      const id = hashToken(random);
+      setCookie(reply, `a.${random}`);
+      const session: SessionState = { id, accountId: null, data: {}, csrfToken: csrfFor(id), createdAt: new Date(), stored: false };
+      randomParts.set(session, random);
+      request.session = session;
+      return session;
     },
     /**
      * Starts a signed-in session. The previous session is deleted and a new token issued,
      * so a token planted before sign-in is worthless after it (session fixation).
      */
     async signIn(request: FastifyRequest, reply: FastifyReply, accountId: number): Promise<SessionState> {
-      return create(request, reply, accountId, {}, request.session?.id);
+      return create(request, reply, accountId, {});
     },
     /**
      * Replaces the session with a new, not signed-in one holding `data`: the step between
@@ -108,16 +142,28 @@ export function createSessions(options: SessionOptions) {
      * the password is useless after it.
      */
     async rotate(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>): Promise<SessionState> {
-      return create(request, reply, null, data, request.session?.id);
+      return create(request, reply, null, data);
     },
     async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-      if (request.session) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
+      if (request.session?.stored) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
       request.session = null;
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
     },
-    async setData(session: SessionState, data: Record<string, unknown>) {
+    /**
+     * Replaces the data of the request's session (creating an anonymous one if needed). An
+     * anonymous session gets its row now, under the same id, so its CSRF token still holds.
+     */
+    async setData(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>): Promise<SessionState> {
+      const session = request.session ?? (await this.ensure(request, reply));
       session.data = data;
-      await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id', '=', session.id).execute();
+      if (session.stored) {
+        await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id', '=', session.id).execute();
+        return session;
+      }
+      await db.insertInto('sessions').values(rowValues(request, session.id, null, data)).execute();
+      setCookie(reply, `s.${randomParts.get(session)!}`);
+      session.stored = true;
+      return session;
     },
     /** True when `token` is this session's CSRF token (constant-time comparison). */
     verifyCsrf(session: SessionState | null, token: unknown): boolean {

@@ -1,0 +1,58 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testApp, cookiesFrom, csrfFrom, type TestApp } from '../../../test/support/test-app.ts';
+import { DEMO_PASSWORD } from '../../modules/identity/index.ts';
+
+// Anonymous sessions cost no write until they hold something; their CSRF token survives
+// getting a row; the cookie's kind cannot be forged into a signed-in session.
+
+let t: TestApp;
+before(async () => {
+  t = await testApp();
+});
+after(() => t.close());
+
+const rows = async () => Number((await t.database.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const sid = (cookie: string) => /nara_sid=([^;]+)/.exec(cookie)![1]!;
+
+test('viewing a form writes no session row, and its CSRF token still protects the post', async () => {
+  const before = await rows();
+  const page = await t.app.inject({ method: 'GET', url: '/sign-in' });
+  const cookie = cookiesFrom(page);
+  assert.match(sid(cookie), /^a\./);
+  assert.equal(await rows(), before, 'no row for a visitor who only looks');
+
+  const forged = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie }, payload: { username: 'resident1', password: 'wrong', _csrf: 'not-the-token' } });
+  assert.equal(forged.statusCode, 403, 'a wrong CSRF token is refused');
+  const honest = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie }, payload: { username: 'resident1', password: DEMO_PASSWORD, _csrf: csrfFrom(page.body) } });
+  assert.equal(honest.statusCode, 303);
+  assert.match(sid(cookiesFrom(honest, cookie)), /^s\./, 'signing in stores a new session under a new token');
+});
+
+test('an anonymous session gets its row when it holds data, and keeps its CSRF token', async () => {
+  const page = await t.app.inject({ method: 'GET', url: '/sign-in' });
+  let cookie = cookiesFrom(page);
+  const csrf = csrfFrom(page.body);
+  const before = await rows();
+  const options = await t.app.inject({ method: 'POST', url: '/sign-in/passkey/options', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, payload: '{}' });
+  assert.equal(options.statusCode, 200);
+  cookie = cookiesFrom(options, cookie);
+  assert.equal(sid(cookie), `s.${sid(cookiesFrom(page)).slice(2)}`, 'same random part, now stored');
+  assert.equal(await rows(), before + 1);
+  // The page's token is still good.
+  const signedIn = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie }, payload: { username: 'resident2', password: DEMO_PASSWORD, _csrf: csrf } });
+  assert.equal(signedIn.statusCode, 303);
+});
+
+test('changing the cookie kind gains nothing: a made-up stored token is no session, a signed-in one marked anonymous is signed out', async () => {
+  const page = await t.app.inject({ method: 'GET', url: '/sign-in' });
+  const anonymous = sid(cookiesFrom(page));
+  const promoted = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `nara_sid=s.${anonymous.slice(2)}` } });
+  assert.equal(promoted.statusCode, 303, 'no such stored session: sent to sign in');
+
+  const signed = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie: cookiesFrom(page) }, payload: { username: 'resident3', password: DEMO_PASSWORD, _csrf: csrfFrom(page.body) } });
+  const token = sid(cookiesFrom(signed));
+  assert.equal((await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `nara_sid=${token}` } })).statusCode, 200);
+  const demoted = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `nara_sid=a.${token.slice(2)}` } });
+  assert.equal(demoted.statusCode, 303, 'marked anonymous, the same token signs nobody in');
+});
