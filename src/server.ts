@@ -43,6 +43,8 @@ const lines = [
   '',
   `  Nara is running at ${config.publicUrl}  (started in ${seconds} s, ${where})`,
   `  API reference: ${config.publicUrl}/api/docs`,
+  `  Sign in with Nara (OpenID Provider): ${config.publicUrl}/.well-known/openid-configuration`,
+  '    register a service with: npm run nara -- oidc-client create --name "…" --redirect-uri URL',
 ];
 if (seed) {
   if (seed.seeded) lines.push(`  Demo data loaded: 8 agencies, ${seed.residents} synthetic residents, ${seed.businesses} businesses.`);
@@ -50,7 +52,7 @@ if (seed) {
   const officials = seed.accounts.filter((a) => a.kind === 'official');
   lines.push(`  Demo sign-ins at ${config.publicUrl}/sign-in, password for all: ${DEMO_PASSWORD}`);
   for (const a of [...residents, ...officials]) lines.push(`    ${a.username.padEnd(18)} ${a.description}`);
-  lines.push('  Officials set up an authenticator (TOTP) app at their first sign-in.');
+  lines.push('  Officials set up an authenticator (TOTP) app at their first sign-in; clerks serve residents at /counter.');
   if (config.smtpUrl === undefined) lines.push(`  E-mail is not sent (no SMTP_URL); see ${config.publicUrl}/dev/mailbox`);
 }
 console.log(`${lines.join('\n')}\n`);
