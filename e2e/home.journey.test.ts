@@ -8,7 +8,7 @@ import { DEMO_PASSWORD } from '../src/modules/identity/index.ts';
 import { createFieldEncryption } from '../src/platform/crypto/field-encryption.ts';
 import { sql } from 'kysely';
 import { generate } from 'otplib';
-import { axeViolations, chromiumMissing, launchChromium } from './support.ts';
+import { axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime } from './support.ts';
 
 const shots = 'e2e/screenshots';
 let t: TestApp;
@@ -203,15 +203,7 @@ test('an official sets up an authenticator app at first sign-in and keeps the re
 test('an agency administrator manages an official with the keyboard, and the page meets WCAG 2.2 AA', { skip: chromiumMissing }, async () => {
   const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
   const page = await context.newPage();
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel('Username').fill('mois.admin');
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByLabel('Password').press('Enter');
-  await page.waitForURL(`${base}/sign-in/second-factor`);
-  const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
-  await page.getByLabel('6-digit number from the app').fill(await generate({ secret }));
-  await page.getByLabel('6-digit number from the app').press('Enter');
-  await page.getByRole('link', { name: 'I have kept them, continue' }).click();
+  await signInOfficialFirstTime(page, base, 'mois.admin', DEMO_PASSWORD, 'en');
   await page.goto(`${base}/account`);
   await page.getByRole('link', { name: 'Officials of your agency' }).click();
   assert.deepEqual(await axeViolations(page), [], 'officials page');

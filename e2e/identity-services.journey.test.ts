@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { testApp, type TestApp } from '../test/support/test-app.ts';
 import { DEMO_PASSWORD, registerOidcClient } from '../src/modules/identity/index.ts';
 import { createFieldEncryption } from '../src/platform/crypto/field-encryption.ts';
-import { axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime } from './support.ts';
+import { axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime, signInWithKeyboard } from './support.ts';
 
 // Journeys for the counter (assisted service) and for signing in to another service with
 // Nara (OpenID consent), in a real browser, keyboard first, checked with axe.
@@ -93,10 +93,7 @@ test('a clerk serves a resident at the counter on a narrow screen: the resident 
   // The resident sees it on their account page.
   const residentContext = await browser.newContext({ bypassCSP: true, locale: 'ko-KR' });
   const own = await residentContext.newPage();
-  await own.goto(`${base}/sign-in`);
-  await own.getByLabel('아이디').fill('resident1');
-  await own.getByLabel('비밀번호').fill(DEMO_PASSWORD);
-  await own.getByLabel('비밀번호').press('Enter');
+  await signInWithKeyboard(own, base, 'resident1', DEMO_PASSWORD);
   await own.goto(`${base}/account`);
   const history = own.locator('section[aria-labelledby="assisted-heading"]');
   assert.match((await history.textContent()) ?? '', /대리 처리 시작 \(본인 확인\).*주무관 박도현/s);

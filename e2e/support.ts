@@ -32,19 +32,32 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }
 
+const SIGN_IN_LABELS = {
+  ko: { username: '아이디', password: '비밀번호', code: '앱에 표시된 6자리 숫자', kept: '보관했습니다. 계속하기' },
+  en: { username: 'Username', password: 'Password', code: '6-digit number from the app', kept: 'I have kept them, continue' },
+} as const;
+
+/** Signs in with a password from the keyboard, in the given language. */
+export async function signInWithKeyboard(page: Page, base: string, username: string, password: string, lang: 'ko' | 'en' = 'ko'): Promise<void> {
+  const labels = SIGN_IN_LABELS[lang];
+  await page.goto(`${base}/sign-in?lang=${lang}`);
+  await page.getByLabel(labels.username).fill(username);
+  await page.getByLabel(labels.password).fill(password);
+  await page.getByLabel(labels.password).press('Enter');
+  await page.waitForLoadState();
+}
+
 /**
  * Signs an official in for the first time, as they would: password, then enrolling an
- * authenticator app by its secret, then past the recovery codes. Korean pages.
+ * authenticator app by its secret, then past the recovery codes.
  */
-export async function signInOfficialFirstTime(page: Page, base: string, username: string, password: string): Promise<void> {
+export async function signInOfficialFirstTime(page: Page, base: string, username: string, password: string, lang: 'ko' | 'en' = 'ko'): Promise<void> {
   const { generate } = await import('otplib');
-  await page.goto(`${base}/sign-in?lang=ko`);
-  await page.getByLabel('아이디').fill(username);
-  await page.getByLabel('비밀번호').fill(password);
-  await page.getByLabel('비밀번호').press('Enter');
+  const labels = SIGN_IN_LABELS[lang];
+  await signInWithKeyboard(page, base, username, password, lang);
   await page.waitForURL(`${base}/sign-in/second-factor`);
   const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
-  await page.getByLabel('앱에 표시된 6자리 숫자').fill(await generate({ secret }));
-  await page.getByLabel('앱에 표시된 6자리 숫자').press('Enter');
-  await page.getByRole('link', { name: '보관했습니다. 계속하기' }).click();
+  await page.getByLabel(labels.code).fill(await generate({ secret }));
+  await page.getByLabel(labels.code).press('Enter');
+  await page.getByRole('link', { name: labels.kept }).click();
 }

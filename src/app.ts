@@ -14,7 +14,7 @@ import { platformMessages } from './platform/i18n/messages.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { createSessions } from './platform/http/sessions.ts';
 import { createPageContext, registerPlatform } from './platform/http/platform.ts';
-import { purgeRateLimits } from './platform/http/rate-limit.ts';
+import { createRateLimiter } from './platform/http/rate-limit.ts';
 import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
 import { accountContact, createAgencyDirectory, createSecondFactor, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount, oidcRoutes, purgeOidcPayloads } from './modules/identity/index.ts';
@@ -75,6 +75,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const throttle = createSignInThrottle(db, config.sessionSecret);
   const encryption = createFieldEncryption(config.dataKey);
   const transport = createMailTransport(config.smtpUrl);
+  const rateLimiter = createRateLimiter(db, database.kind);
   const devMailbox = !production && transport.kind === 'dev-mailbox';
 
   const jobs = createJobRunner({
@@ -86,7 +87,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
       [EMAIL_QUEUE]: createEmailSender({ db, i18n, transport, mailFrom: config.mailFrom, publicUrl: config.publicUrl, contact: (id) => accountContact(db, id) }),
       [MAINTENANCE_QUEUE]: async () => {
         await sessions.purgeExpired();
-        await purgeRateLimits(db);
+        await rateLimiter.purge();
         await throttle.purge();
         await purgeOidcPayloads(db);
         await directory.refresh();
@@ -102,6 +103,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     production,
     secureCookies,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimiter,
     loadAccount: (id: number) => loadViewAccount(db, id),
     footerAgencies: directory.footer,
     menu: [...identityMenu],

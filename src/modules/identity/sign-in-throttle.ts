@@ -7,6 +7,16 @@ import { FAILURE_WINDOW_SECONDS, lockSeconds, waitSeconds, type ThrottleKind } f
 
 export const DEVICE_COOKIE = 'nara_device';
 
+/** One throttle record as sign-in reads it. */
+export interface ThrottleRecord {
+  key: string;
+  /** seconds until the next attempt is allowed */
+  wait: number;
+  locked: boolean;
+  /** the last failure is within the counting window */
+  recent: boolean;
+}
+
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfter: number; locked: boolean };
 
 /**
@@ -58,20 +68,28 @@ export function createSignInThrottle(db: Db, secret: string) {
       return Number.isInteger(id) ? id : null;
     },
 
-    /** Whether a sign-in may be tried now; `userRecorded`: the username has a record to clear on success. */
-    async check(username: string, ip: string, trustedDevice: boolean): Promise<ThrottleVerdict & { userRecorded: boolean }> {
-      const userKey = `user:${username}`;
-      const keys = [`ip:${ip}`, userKey];
-      const rows = await sql<{ key: string; wait: number; locked: boolean; recent: boolean }>`
-        select key,
-               greatest(ceil(extract(epoch from (greatest(next_attempt_at, coalesce(locked_until, next_attempt_at)) - now()))), 0)::int as wait,
-               coalesce(locked_until > now(), false) as locked,
-               last_failure_at > now() - make_interval(secs => ${FAILURE_WINDOW_SECONDS}) as recent
+    /**
+     * The throttle records that bear on a sign-in as one SQL expression (a JSON array), so
+     * that sign-in can read them in the same statement as the account.
+     */
+    recordsSql(username: string, ip: string) {
+      return sql<ThrottleRecord[]>`(
+        select coalesce(json_agg(json_build_object(
+          'key', key,
+          'wait', greatest(ceil(extract(epoch from (greatest(next_attempt_at, coalesce(locked_until, next_attempt_at)) - now()))), 0)::int,
+          'locked', coalesce(locked_until > now(), false),
+          'recent', last_failure_at > now() - make_interval(secs => ${FAILURE_WINDOW_SECONDS})
+        )), '[]'::json)
         from sign_in_throttle
-        where key = any(${keys}::text[])`.execute(db);
-      const userRecorded = rows.rows.some((r) => r.key === userKey);
+        where key = any(${[`ip:${ip}`, `user:${username}`]}::text[]))`;
+    },
+
+    /** Whether a sign-in may be tried now; `userRecorded`: the username has a record to clear on success. */
+    verdict(records: ThrottleRecord[], username: string, trustedDevice: boolean): ThrottleVerdict & { userRecorded: boolean } {
+      const userKey = `user:${username}`;
+      const userRecorded = records.some((r) => r.key === userKey);
       // A trusted device is held back only by its address, never by the account's lock.
-      const blocking = rows.rows.filter((r) => r.recent && r.wait > 0 && !(trustedDevice && r.key === userKey));
+      const blocking = records.filter((r) => r.recent && r.wait > 0 && !(trustedDevice && r.key === userKey));
       if (blocking.length === 0) return { allowed: true, userRecorded };
       return { allowed: false, retryAfter: Math.max(...blocking.map((r) => r.wait)), locked: blocking.some((r) => r.locked), userRecorded };
     },

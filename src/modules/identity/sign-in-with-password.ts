@@ -2,7 +2,16 @@ import type { Db } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { verifyPassword } from './passwords.ts';
-import type { SignInThrottle } from './sign-in-throttle.ts';
+import type { SignInThrottle, ThrottleRecord } from './sign-in-throttle.ts';
+import { sql } from 'kysely';
+
+interface SignInAccount {
+  id: number;
+  kind: 'resident' | 'official';
+  status: 'active' | 'suspended';
+  password_hash: string | null;
+  has_totp: boolean;
+}
 
 export interface SignInOptions {
   username: string;
@@ -22,15 +31,21 @@ export interface SignInOptions {
  */
 export async function signInWithPassword(db: Db, options: SignInOptions): Promise<{ accountId: number; kind: 'resident' | 'official'; needsSecondFactor: boolean }> {
   const username = options.username.trim().toLowerCase();
-  // One statement for the account and whether it has a second factor: sign-in is the
-  // busiest write path there is, and each statement counts under a storm.
-  const account = await db
-    .selectFrom('accounts')
-    .select(['id', 'kind', 'status', 'password_hash'])
-    .select((eb) => eb.exists(eb.selectFrom('totp_credentials').select('account_id').whereRef('totp_credentials.account_id', '=', 'accounts.id').where('confirmed_at', 'is not', null)).as('has_totp'))
-    .where('username', '=', username)
-    .executeTakeFirst();
-  const verdict = await options.throttle.check(username, options.ip, account !== undefined && account.id === options.trustedDeviceAccountId);
+  // One statement for the account, whether it has a second factor, and the throttle
+  // records: sign-in is the busiest write path there is, and each statement counts.
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('accounts')
+        .select(sql<SignInAccount>`json_build_object('id', accounts.id, 'kind', accounts.kind, 'status', accounts.status, 'password_hash', accounts.password_hash,
+          'has_totp', exists (select 1 from totp_credentials t where t.account_id = accounts.id and t.confirmed_at is not null))`.as('account'))
+        .where('username', '=', username)
+        .as('account'),
+      options.throttle.recordsSql(username, options.ip).as('throttle'),
+    ])
+    .executeTakeFirstOrThrow();
+  const account = (row.account ?? undefined) as SignInAccount | undefined;
+  const verdict = options.throttle.verdict(row.throttle as ThrottleRecord[], username, account !== undefined && account.id === options.trustedDeviceAccountId);
   if (!verdict.allowed) {
     throw new DomainError('SIGN_IN_THROTTLED', verdict.locked ? 'identity.signIn.locked' : 'identity.signIn.throttled', { params: { seconds: verdict.retryAfter, minutes: Math.ceil(verdict.retryAfter / 60) } });
   }

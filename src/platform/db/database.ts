@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { PGliteDialect } from './pglite-dialect.ts';
-import { startPGliteThread } from './pglite-thread.ts';
+import { startPGliteThread, type PGliteSession } from './pglite-thread.ts';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -48,48 +48,41 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.thread ? openPGliteThread(options.dataDir) : openPGlite(options.dataDir);
 }
 
-async function openPGliteThread(dataDir: string): Promise<Database> {
-  const memory = dataDir.startsWith('memory://');
-  if (!memory) mkdirSync(dataDir, { recursive: true });
-  const thread = await startPGliteThread(memory ? undefined : `${dataDir}/pgdata`);
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(thread.session, false) });
+/** The embedded database's directory (created if needed), or undefined for memory. */
+function pgdataOf(dataDir: string): string | undefined {
+  if (dataDir.startsWith('memory://')) return undefined;
+  mkdirSync(dataDir, { recursive: true });
+  return `${dataDir}/pgdata`;
+}
+
+/** An embedded database over a PGlite session, here or on its own thread. */
+function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite?: PGlite; dumpDataDir(): Promise<Blob>; close(): Promise<void> }): Database {
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(session, onThisThread) });
   let closed = false;
   return {
     kind: 'pglite',
     db,
-    dumpDataDir: () => thread.dumpDataDir(),
+    ...(parts.pglite ? { pglite: parts.pglite } : {}),
+    dumpDataDir: parts.dumpDataDir,
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
       if (closed) return;
       closed = true;
       await db.destroy();
-      await thread.close();
+      await parts.close();
     },
   };
 }
 
+async function openPGliteThread(dataDir: string): Promise<Database> {
+  const thread = await startPGliteThread(pgdataOf(dataDir));
+  return embedded(thread.session, false, { dumpDataDir: () => thread.dumpDataDir(), close: () => thread.close() });
+}
+
 async function openPGlite(dataDir: string): Promise<Database> {
-  const memory = dataDir.startsWith('memory://');
-  if (!memory) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create({
-    ...(memory ? {} : { dataDir: `${dataDir}/pgdata` }),
-    parsers: { [INT8]: parseInt8 },
-  });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  let closed = false;
-  return {
-    kind: 'pglite',
-    db,
-    pglite,
-    dumpDataDir: () => pglite.dumpDataDir('gzip'),
-    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await db.destroy();
-      await pglite.close();
-    },
-  };
+  const pgdata = pgdataOf(dataDir);
+  const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: { [INT8]: parseInt8 } });
+  return embedded(pglite, true, { pglite, dumpDataDir: () => pglite.dumpDataDir('gzip'), close: () => pglite.close() });
 }
 
 async function openPostgres(url: string, poolSize: number, schema?: string): Promise<Database> {

@@ -12,7 +12,7 @@ import { DomainError, errorStatus, fieldMessages, type ErrorCode } from './error
 import { defaultLocale, isLocale, negotiateLocale, type I18n, type Locale } from '../i18n/i18n.ts';
 import type { Sessions } from './sessions.ts';
 import type { Metrics } from './metrics.ts';
-import { hitRateLimit } from './rate-limit.ts';
+import type { RateLimiter } from './rate-limit.ts';
 import { securityHeaders } from './security-headers.ts';
 import { renderPage } from '../views/render.ts';
 import { ErrorPage } from '../views/error-page.tsx';
@@ -31,6 +31,7 @@ export interface PlatformDeps {
   production: boolean;
   secureCookies: boolean;
   rateLimitPerMinute: number;
+  rateLimiter: RateLimiter;
   /** the signed-in account for a session's account id (identity supplies it) */
   loadAccount: (accountId: number) => Promise<ViewAccount | undefined>;
   footerAgencies: (locale: Locale) => FooterAgency[];
@@ -121,7 +122,7 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
     if (request.session?.accountId) request.account = await deps.loadAccount(request.session.accountId);
 
     if (unsafe.has(request.method) && request.routeOptions.config?.rateLimit !== false) {
-      const limit = await hitRateLimit(deps.db, `ip:${request.ip}`, deps.rateLimitPerMinute);
+      const limit = await deps.rateLimiter.hit(`ip:${request.ip}`, deps.rateLimitPerMinute);
       if (!limit.allowed) {
         reply.header('retry-after', String(limit.retryAfter));
         throw new DomainError('RATE_LIMITED');
