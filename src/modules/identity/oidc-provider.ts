@@ -10,6 +10,8 @@ import { consentedGrantId } from './oidc-consents.ts';
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 export const OIDC_PREFIX = '/oidc';
+/** The provider's own session cookie (who is signed in to it, for which services). */
+export const OP_SESSION_COOKIE = 'nara_op_session';
 export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
 
 export interface OidcOptions {
@@ -84,7 +86,7 @@ export function createOidc(options: OidcOptions) {
       },
       cookies: {
         keys: [cookieKey],
-        names: { session: 'nara_op_session', interaction: 'nara_op_interaction', resume: 'nara_op_resume' },
+        names: { session: OP_SESSION_COOKIE, interaction: 'nara_op_interaction', resume: 'nara_op_resume' },
         long: { signed: true, secure, sameSite: 'lax', httpOnly: true },
         short: { signed: true, secure, sameSite: 'lax', httpOnly: true },
       },
@@ -145,3 +147,16 @@ export function createOidc(options: OidcOptions) {
   };
 }
 export type Oidc = ReturnType<typeof createOidc>;
+
+/**
+ * Signing out of Nara signs out of the provider too: its session is deleted and its
+ * cookie cleared, so no service can sign the person in again without asking.
+ */
+export async function endProviderSession(db: Db, cookies: Record<string, string | undefined>, clear: (name: string) => void): Promise<void> {
+  const id = cookies[OP_SESSION_COOKIE];
+  if (id && id.length <= 100) await db.deleteFrom('oidc_payloads').where('model', '=', 'Session').where('id', '=', id).execute();
+  if (id !== undefined) {
+    clear(OP_SESSION_COOKIE);
+    clear(`${OP_SESSION_COOKIE}.sig`);
+  }
+}

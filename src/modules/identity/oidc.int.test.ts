@@ -100,9 +100,10 @@ async function startFlow(extra: Record<string, string> = {}) {
 }
 
 /** Signs in as `username` through the flow and agrees on the consent page if it is shown. */
-async function signInThrough(browser: Browser, flow: { url: string }, username: string, consent: 'allow' | 'deny' | 'expect-none' = 'allow') {
+async function signInThrough(browser: Browser, flow: { url: string }, username: string, consent: 'allow' | 'deny' | 'expect-none' | 'allow-if-asked' = 'allow') {
   let page = await browser.follow(flow.url);
   if (page.url.includes('/sign-in')) page = await browser.signIn(page.url, username, page.body);
+  if (consent === 'allow-if-asked') consent = page.url.startsWith(REDIRECT) ? 'expect-none' : 'allow';
   if (consent === 'expect-none') {
     assert.ok(page.url.startsWith(REDIRECT), `no consent page was expected, got ${page.url}`);
     return { callback: page.url, consentPage: undefined };
@@ -260,6 +261,17 @@ test('consent is listed on the account page and can be withdrawn only by its own
   const next = await browser.follow((await startFlow()).url);
   assert.match(next.url, /\/oidc\/interaction\//);
   assert.match(next.body, /동의하고 계속/);
+});
+
+test('signing out of Nara signs out of the provider: prompt=none then answers login_required', async () => {
+  const browser = new Browser(issuer);
+  await signInThrough(browser, await startFlow(), 'resident2', 'allow-if-asked');
+  const silent = await browser.request((await startFlow({ prompt: 'none' })).url);
+  assert.ok(new URL(silent.headers.get('location')!).searchParams.get('code'), 'signed in: a silent request gets a code');
+  const account = await browser.follow('/account');
+  await browser.submit('/sign-out', account.body, {});
+  const after = await browser.request((await startFlow({ prompt: 'none' })).url);
+  assert.equal(new URL(after.headers.get('location')!).searchParams.get('error'), 'login_required');
 });
 
 test('a signed-out visitor cannot withdraw anything', async () => {

@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listConsents, revokeConsent } from './oidc-consents.ts';
+import { endProviderSession } from './oidc-provider.ts';
 import { actionsTakenForResident, activeAssistance, confirmAssistanceWithCode, confirmAssistanceWithPasskey, endAssistedService, pendingAssistance, startAssistedService } from './assisted-service.ts';
 import { CounterActivePage, CounterConfirmPage, CounterStartPage } from './views/counter-page.tsx';
 import { isOidcScope } from './oidc-claims.ts';
@@ -210,6 +211,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
 
     app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
       await sessions.signOut(request, reply);
+      await endProviderSession(db, request.cookies, (name) => reply.clearCookie(name, { path: '/' }));
       return reply.redirect('/sign-in?signedOut=1', 303);
     });
 
