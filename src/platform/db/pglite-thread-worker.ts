@@ -19,7 +19,7 @@ const INT8 = 20;
 
 // Below the HTTP thread, above password hashing: a request's queries come before the next
 // request's hashing, and a health check comes before both.
-lowerThreadPriority(Number(process.env.NARA_DB_THREAD_NICE ?? 5));
+lowerThreadPriority(5);
 
 async function main() {
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: { [INT8]: (value: string) => Number(value) } });
