@@ -27,3 +27,13 @@ test('hashing runs in child processes at the lowest priority, and verifies what 
   assert.ok(children.length >= 1);
   assert.ok(children.every((c) => c!.nice === 19), 'every hashing process runs at nice 19');
 });
+
+test('a hashing process that dies with a job in hand is replaced, and the job is done by another', async () => {
+  const hasher = createPasswordHasher(1);
+  const stored = await hasher.hash('quiet river morning', params);
+  const [pid] = hasher.pids();
+  const pending = hasher.verify(stored, 'quiet river morning');
+  process.kill(pid!, 'SIGKILL');
+  assert.equal(await pending, true, 'the job survived its process');
+  assert.notDeepEqual(hasher.pids(), [pid], 'a new process took over');
+});

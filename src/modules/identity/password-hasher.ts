@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import type { Options } from '@node-rs/argon2';
 import type { HashRequest, HashResponse } from './password-hasher-worker.ts';
 
-type Job = { request: HashRequest; resolve: (value: string | boolean) => void; reject: (error: Error) => void };
+type Job = { request: HashRequest; resolve: (value: string | boolean) => void; reject: (error: Error) => void; retried?: boolean };
+
+/** A hashing process died with the job in hand, twice: not an answer about the password. */
+export class HasherUnavailableError extends Error {
+  constructor() {
+    super('password hashing is unavailable: its process stopped');
+    this.name = 'HasherUnavailableError';
+  }
+}
 type Hasher = { child: ChildProcess; inFlight: Job[] };
 
 /** Jobs sent ahead to each process, so it never sits idle waiting for the server to reply. */
@@ -56,7 +64,11 @@ export function createPasswordHasher(size = availableParallelism()) {
     });
     child.on('exit', () => {
       hashers.splice(hashers.indexOf(hasher), 1);
-      for (const job of hasher.inFlight.splice(0)) job.reject(new Error('a password hashing process stopped'));
+      // Jobs it held go to another process once; a second loss is an error.
+      for (const job of hasher.inFlight.splice(0)) {
+        if (job.retried) job.reject(new HasherUnavailableError());
+        else queue.unshift({ ...job, retried: true });
+      }
       pump();
     });
     hashers.push(hasher);
@@ -83,6 +95,8 @@ export function createPasswordHasher(size = availableParallelism()) {
   }
 
   return {
+    /** the processes now running (tests) */
+    pids: () => hashers.map((h) => h.child.pid),
     hash: async (password: string, params: Options) => (await run({ id: nextId++, op: 'hash', password, params })) as string,
     verify: async (stored: string, password: string) => (await run({ id: nextId++, op: 'verify', stored, password })) as boolean,
   };

@@ -1,4 +1,4 @@
-import { createPasswordHasher } from './password-hasher.ts';
+import { createPasswordHasher, HasherUnavailableError } from './password-hasher.ts';
 
 // OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
 // Hashing runs on low-priority threads (password-hasher.ts), so the event loop keeps serving.
@@ -22,7 +22,9 @@ export async function verifyPassword(stored: string | null, password: string): P
   }
   try {
     return await verify(stored, password);
-  } catch {
+  } catch (error) {
+    // A stored value that is not a hash matches nothing; a hashing failure is not a "no".
+    if (error instanceof HasherUnavailableError) throw error;
     return false;
   }
 }
