@@ -101,9 +101,23 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
 
     const Params = Type.Object({ uid: Type.String({ pattern: '^[\\w-]{1,64}$' }) });
 
+    /** The interaction this browser is in, or the explanation page when it has ended or is not theirs. */
+    async function interactionOf(request: FastifyRequest, reply: FastifyReply, provider: Provider) {
+      try {
+        return await provider.interactionDetails(request.raw, reply.raw);
+      } catch (error) {
+        const known = error as { error?: string; error_description?: string; statusCode?: number };
+        if (!known.error) throw error;
+        const ctx = await pageContext(request, reply);
+        await reply.page(h(OidcErrorPage, { ctx, error: known.error, description: known.error_description }), known.statusCode ?? 400);
+        return undefined;
+      }
+    }
+
     app.get(`${OIDC_PREFIX}/interaction/:uid`, { schema: { hide: true, params: Params, querystring: Type.Object({ was: Type.Optional(Type.String({ maxLength: 64 })) }) } }, async (request, reply) => {
       const provider = await oidc.provider();
-      const details = await provider.interactionDetails(request.raw, reply.raw);
+      const details = await interactionOf(request, reply, provider);
+      if (!details) return reply;
       if (details.uid !== request.params.uid) throw new DomainError('NOT_FOUND');
       const here = interactionPath(details.uid);
       const signIn = (was?: string) => {
@@ -150,7 +164,8 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
       { schema: { hide: true, params: Params, body: Type.Object({ decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]), _csrf: Type.Optional(Type.String()) }) } },
       async (request, reply) => {
         const provider = await oidc.provider();
-        const details = await provider.interactionDetails(request.raw, reply.raw);
+        const details = await interactionOf(request, reply, provider);
+        if (!details) return reply;
         if (details.uid !== request.params.uid || details.prompt.name !== 'consent') throw new DomainError('NOT_FOUND');
         if (!request.account) throw new DomainError('UNAUTHENTICATED');
         const publicId = await publicIdOf(request.account.id);

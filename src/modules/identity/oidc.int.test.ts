@@ -274,6 +274,32 @@ test('signing out of Nara signs out of the provider: prompt=none then answers lo
   assert.equal(new URL(after.headers.get('location')!).searchParams.get('error'), 'login_required');
 });
 
+test("consent is given only by the person the service's request is for, and only with the page's CSRF token", async () => {
+  const browser = new Browser(issuer);
+  let page = await browser.follow((await startFlow()).url);
+  page = await browser.signIn(page.url, 'resident3', page.body);
+  assert.match(page.url, /\/oidc\/interaction\//);
+  const consentUrl = page.url;
+  const noToken = await browser.request(consentUrl, { form: { decision: 'allow' } });
+  assert.equal(noToken.status, 403, 'without the CSRF token nothing is agreed');
+
+  // Someone else takes over the browser: signs out and in as another resident.
+  await browser.submit('/sign-out', (await browser.follow('/account')).body, {});
+  const signInPage = await browser.follow('/sign-in');
+  await browser.signIn(signInPage.url, 'resident1', signInPage.body);
+  // Signing out ended resident3's provider session, so the request is refused outright.
+  const shown = await browser.request(consentUrl);
+  assert.ok([400, 403].includes(shown.status), `resident1 is not shown resident3's consent page (${shown.status})`);
+  const shownBody = await shown.text();
+  assert.doesNotMatch(shownBody, /name="decision"/);
+  assert.match(shownBody, /서비스 연결 요청을 처리할 수 없습니다/, 'the person is told to start again at the service');
+  const form = await browser.follow('/account');
+  const posted = await browser.submit(consentUrl, form.body, { decision: 'allow' });
+  assert.ok([400, 403].includes(posted.status), `resident1 cannot agree for resident3 (${posted.status})`);
+  const consents = await t.database.db.selectFrom('oidc_consents').innerJoin('accounts', 'accounts.id', 'oidc_consents.account_id').where('accounts.username', 'in', ['resident3']).execute();
+  assert.equal(consents.length, 0);
+});
+
 test('a signed-out visitor cannot withdraw anything', async () => {
   const browser = new Browser(issuer);
   const page = await browser.follow('/sign-in');
