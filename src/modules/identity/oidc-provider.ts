@@ -1,6 +1,6 @@
 import { createHash, createHmac, generateKeyPair, type JsonWebKey } from 'node:crypto';
 import { promisify } from 'node:util';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import { createOidcAdapterFactory } from './oidc-adapter.ts';
@@ -31,6 +31,8 @@ export interface OidcOptions {
   renderError: (ctx: KoaContextWithOIDC, error: { error: string; error_description?: string }) => void;
   /** a fault inside the provider (its own 500s), for the log */
   onServerError: (error: Error) => void;
+  /** the public id of the account signed in to Nara on this request, if any */
+  naraAccountOf: (ctx: KoaContextWithOIDC) => Promise<string | undefined>;
 }
 
 /**
@@ -66,6 +68,23 @@ export function createOidc(options: OidcOptions) {
   const { db, encryption } = options;
   let built: Promise<Provider> | undefined;
 
+  /**
+   * The standard prompts, plus one check: the provider's session counts only while the
+   * same person is signed in to Nara. When their Nara session ends (signed out, idle,
+   * ended from another device, password changed, account suspended), no service can
+   * sign them in silently on the provider's session alone.
+   */
+  function policy() {
+    const prompts = interactionPolicy.base();
+    prompts.get('login')!.checks.add(
+      new interactionPolicy.Check('nara_session', 'The person is not signed in to Nara as this account', 'login_required', async (ctx) => {
+        const signedIn = await options.naraAccountOf(ctx);
+        return signedIn === undefined || signedIn !== ctx.oidc.session?.accountId ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      }),
+    );
+    return prompts;
+  }
+
   async function build(): Promise<Provider> {
     // Koa refuses Secure cookies over plain http; an https issuer is always reached over TLS
     // (directly, or through a load balancer whose X-Forwarded-Proto is believed).
@@ -91,7 +110,7 @@ export function createOidc(options: OidcOptions) {
         short: { signed: true, secure, sameSite: 'lax', httpOnly: true },
       },
       jwks: { keys: (await signingKeys(db, encryption)) as never },
-      interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
+      interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: policy() },
       routes: {
         authorization: `${OIDC_PREFIX}/auth`,
         token: `${OIDC_PREFIX}/token`,

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type Provider from 'oidc-provider';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import { h } from 'preact';
@@ -53,9 +53,30 @@ function displayValue(request: FastifyRequest, claim: string, claims: AccountCla
  */
 export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
   const { db, pageContext } = deps;
+  async function publicIdOf(accountId: number): Promise<string> {
+    return (await db.selectFrom('accounts').select('public_id').where('id', '=', accountId).executeTakeFirstOrThrow()).public_id;
+  }
+  /**
+   * Proof, carried through the sign-in page, of which Nara session was current when a
+   * service asked for a fresh sign-in: bound to the interaction and signed, so it cannot
+   * be made up. Signing in always starts a new session, so a different current session
+   * proves the person signed in again.
+   */
+  const reauthProof = (uid: string, tag: string) => `${tag}.${createHmac('sha256', deps.cookieSecret).update(`oidc-reauth:${uid}:${tag}`).digest('base64url').slice(0, 22)}`;
+  const proofValid = (uid: string, proof: string | undefined): proof is string => {
+    if (!proof) return false;
+    const tag = proof.split('.')[0] ?? '';
+    const expected = Buffer.from(reauthProof(uid, tag));
+    const given = Buffer.from(proof);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  };
   let log: FastifyBaseLogger | undefined;
   const oidc = createOidc({
     onServerError: (err) => log?.error({ err }, 'OpenID provider error'),
+    naraAccountOf: async (ctx) => {
+      const account = fastifyRequests.get(ctx.req)?.request.account;
+      return account ? publicIdOf(account.id) : undefined;
+    },
     db,
     encryption: deps.encryption,
     issuer: deps.issuer,
@@ -67,7 +88,8 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
       const origin = fastifyRequests.get(ctx.req);
       ctx.type = 'html';
       if (!origin) {
-        ctx.body = `<!doctype html><title>${out.error}</title><p>${out.error}</p>`;
+        const code = out.error.replace(/[^\w.-]/g, '');
+        ctx.body = `<!doctype html><title>${code}</title><p>${code}</p>`;
         return;
       }
       const page = await pageContext(origin.request, origin.reply);
@@ -86,7 +108,6 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
     void handler(request.raw, reply.raw);
   }
 
-  const publicIdOf = async (accountId: number) => (await db.selectFrom('accounts').select('public_id').where('id', '=', accountId).executeTakeFirstOrThrow()).public_id;
 
   return async (app) => {
     log = app.log;
@@ -94,7 +115,9 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
       // The provider reads request bodies itself.
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-      const options = { schema: { hide: true }, config: { csrf: false } };
+      // Services call the token endpoints from one backend address for all their users;
+      // the per-address form limit would cap a whole service at 120 sign-ins a minute.
+      const options = { schema: { hide: true }, config: { csrf: false, rateLimit: false } };
       scope.get('/.well-known/openid-configuration', options, forward);
       scope.all(`${OIDC_PREFIX}/*`, options, forward);
     });
@@ -114,7 +137,7 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
       }
     }
 
-    app.get(`${OIDC_PREFIX}/interaction/:uid`, { schema: { hide: true, params: Params, querystring: Type.Object({ was: Type.Optional(Type.String({ maxLength: 64 })) }) } }, async (request, reply) => {
+    app.get(`${OIDC_PREFIX}/interaction/:uid`, { schema: { hide: true, params: Params, querystring: Type.Object({ was: Type.Optional(Type.String({ maxLength: 100 })) }) } }, async (request, reply) => {
       const provider = await oidc.provider();
       const details = await interactionOf(request, reply, provider);
       if (!details) return reply;
@@ -127,11 +150,13 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
 
       if (details.prompt.name === 'login') {
         if (!request.account || !request.session) return signIn();
-        // prompt=login or max_age: the person signs in again. Signing in always starts a new
-        // session, so a session other than the one they had when asked proves they did.
+        // prompt=login or max_age: the person signs in again after the service asked.
         const reauth = details.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
         const current = sessionTag(request.session.id);
-        if (reauth && (request.query.was === undefined || request.query.was === current)) return signIn(current);
+        if (reauth) {
+          const was = request.query.was;
+          if (!proofValid(details.uid, was) || was.split('.')[0] === current) return signIn(reauthProof(details.uid, current));
+        }
         const login = { accountId: await publicIdOf(request.account.id), ts: Math.floor(request.session.createdAt.getTime() / 1000) };
         return reply.redirect(await provider.interactionResult(request.raw, reply.raw, { login }, { mergeWithLastSubmission: false }), 303);
       }

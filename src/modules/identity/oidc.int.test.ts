@@ -300,6 +300,29 @@ test("consent is given only by the person the service's request is for, and only
   assert.equal(consents.length, 0);
 });
 
+test('when the Nara session ends any other way (ended from another device, idle), no service signs the person in silently', async () => {
+  const browser = new Browser(issuer);
+  await signInThrough(browser, await startFlow(), 'resident2', 'allow-if-asked');
+  const account = await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'resident2').executeTakeFirstOrThrow();
+  await t.database.db.deleteFrom('sessions').where('account_id', '=', account.id).execute();
+  const silent = await browser.request((await startFlow({ prompt: 'none' })).url);
+  assert.equal(new URL(silent.headers.get('location')!).searchParams.get('error'), 'login_required');
+  const asked = await browser.follow((await startFlow()).url);
+  assert.match(asked.url, /\/sign-in\?next=/, 'a normal request asks the person to sign in');
+});
+
+test('a made-up proof of signing in again does not get past prompt=login', async () => {
+  const browser = new Browser(issuer);
+  await signInThrough(browser, await startFlow(), 'resident2', 'allow-if-asked');
+  const again = await browser.follow((await startFlow({ prompt: 'login', max_age: '0' })).url);
+  const interaction = new URL(new URL(again.url).searchParams.get('next')!, issuer);
+  for (const forged of ['forged', `x.${'A'.repeat(22)}`]) {
+    interaction.searchParams.set('was', forged);
+    const tried = await browser.follow(interaction.href);
+    assert.match(tried.url, /\/sign-in\?next=.*reauth=1/, `"${forged}" is not taken as proof`);
+  }
+});
+
 test('a signed-out visitor cannot withdraw anything', async () => {
   const browser = new Browser(issuer);
   const page = await browser.follow('/sign-in');
