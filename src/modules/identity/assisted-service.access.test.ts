@@ -160,3 +160,35 @@ test('five wrong codes end the attempt; a passkey that is not the resident\'s do
   const stillPending = await t.database.db.selectFrom('assisted_sessions').select('confirmed_at').where('id', '=', pending.id).executeTakeFirstOrThrow();
   assert.equal(stillPending.confirmed_at, null);
 });
+
+/** Earlier tests' codes count towards the hourly limit: let an hour pass for them. */
+const anHourPasses = () => t.database.db.updateTable('assisted_sessions').set({ created_at: sql`created_at - interval '2 hours'` }).execute();
+
+test('codes tried all at once still get five tries in all, and a clerk who loses the role stops at once', async () => {
+  await anHourPasses();
+  const clerk = counterBrowser(await signIn(t.app, 'jongno.clerk'));
+  const confirmUrl = await startFor(clerk);
+  const code = await latestCode();
+  const wrong = Array.from({ length: 12 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+  const page = await clerk.get('/account');
+  const csrf = csrfFrom(page.body);
+  await Promise.all([...wrong, code].map((c) => t.app.inject({ method: 'POST', url: confirmUrl, headers: { cookie: clerk.cookie }, payload: { code: c, _csrf: csrf } })));
+  const row = await t.database.db.selectFrom('assisted_sessions').select(['attempts', 'confirmed_at']).where('id', '=', confirmUrl.split('/').pop()!).executeTakeFirstOrThrow();
+  assert.ok(row.attempts <= 5, `at most five tries were counted (${row.attempts})`);
+
+  // A fresh confirmation, then the role is taken away.
+  const again = await startFor(clerk);
+  assert.equal((await clerk.post(again, { code: await latestCode() })).headers.location, '/counter?done=confirmed');
+  const clerkId = (await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'jongno.clerk').executeTakeFirstOrThrow()).id;
+  await t.database.db.deleteFrom('account_roles').where('account_id', '=', clerkId).where('role', '=', 'clerk').execute();
+  assert.equal((await clerk.post('/counter/businesses', { registrationNo: business.registration_no })).headers.location, '/counter?done=expired');
+});
+
+test('a resident is sent at most five codes an hour, whoever asks', async () => {
+  await anHourPasses();
+  const official = counterBrowser(await signIn(t.app, 'jongno.approver'));
+  for (let i = 0; i < 5; i++) await startFor(official);
+  const refused = await official.post('/counter/start', { name: resident.name, birthDate: resident.birthDate, nationalId: resident.nationalId });
+  assert.equal(refused.statusCode, 429);
+  assert.match(refused.body, /확인번호를 너무 많이 보냈습니다/);
+});

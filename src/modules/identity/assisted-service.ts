@@ -13,6 +13,8 @@ import { checkIdentityClaim } from './start-sign-up.ts';
 export const ASSIST_CODE_MINUTES = 10;
 export const ASSIST_MINUTES = 30;
 export const MAX_ASSIST_ATTEMPTS = 5;
+/** codes a resident can be sent per hour, whoever asks */
+const MAX_STARTS_PER_HOUR = 5;
 /** Roles that serve residents at a counter. */
 const COUNTER_ROLES: Role[] = ['clerk', 'approver', 'head-of-department'];
 
@@ -52,6 +54,13 @@ export async function startAssistedService(
   if (!match) throw new DomainError('SIGN_UP_NO_MATCH', 'identity.assist.noMatch');
   const resident = await db.selectFrom('accounts').select(['id', 'locale']).where('resident_id', '=', match.residentId).where('status', '=', 'active').executeTakeFirst();
   if (!resident) throw new DomainError('NOT_FOUND', 'identity.assist.noAccount');
+  const recent = await db
+    .selectFrom('assisted_sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('resident_account_id', '=', resident.id)
+    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
+    .executeTakeFirstOrThrow();
+  if (Number(recent.n) >= MAX_STARTS_PER_HOUR) throw new DomainError('RATE_LIMITED', 'identity.assist.tooMany');
   const official = await db
     .selectFrom('accounts')
     .innerJoin('agencies', 'agencies.id', 'accounts.agency_id')
@@ -107,6 +116,8 @@ async function markConfirmed(db: Db, row: { id: string; resident_account_id: num
       .set({ confirmed_at: sql`now()`, confirmed_with: method, expires_at: sql`now() + make_interval(mins => ${ASSIST_MINUTES})` })
       .where('id', '=', row.id)
       .where('confirmed_at', 'is', null)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', sql<Date>`now()`)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('SIGN_UP_EXPIRED', 'identity.assist.expired');
     await notify(tx, { accountId: row.resident_account_id, template: 'identity.assistStarted', link: '/account#assisted-heading', params: { minutes: ASSIST_MINUTES } });
@@ -122,17 +133,29 @@ async function markConfirmed(db: Db, row: { id: string; resident_account_id: num
  * @throws DomainError SIGN_UP_EXPIRED (expired, used or too many wrong codes), VALIDATION_FAILED (wrong code, attempts left)
  */
 export async function confirmAssistanceWithCode(db: Db, options: CounterRequest & { id: string; code: string; codeSecret: string }): Promise<void> {
-  const row = await pendingAssistance(db, options);
-  if (!row) throw new DomainError('SIGN_UP_EXPIRED', 'identity.assist.expired');
-  const expected = Buffer.from(row.code_hash);
-  const given = Buffer.from(hashCode(options.codeSecret, row.id, options.code.replace(/\s/g, '')));
+  // Each try uses up an attempt before the code is compared, in one statement, so that
+  // tries sent at the same moment cannot all slip under the limit.
+  const tried = await db
+    .updateTable('assisted_sessions')
+    .set({ attempts: sql`attempts + 1` })
+    .where('id', '=', options.id)
+    .where('official_account_id', '=', options.officialAccountId)
+    .where('official_session_id', '=', options.officialSessionId)
+    .where('confirmed_at', 'is', null)
+    .where('ended_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where('attempts', '<', MAX_ASSIST_ATTEMPTS)
+    .returning(['id', 'code_hash', 'attempts', 'resident_account_id', 'agency_id'])
+    .executeTakeFirst();
+  if (!tried) throw new DomainError('SIGN_UP_EXPIRED', 'identity.assist.expired');
+  const expected = Buffer.from(tried.code_hash);
+  const given = Buffer.from(hashCode(options.codeSecret, tried.id, options.code.replace(/\s/g, '')));
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    await db.updateTable('assisted_sessions').set({ attempts: sql`attempts + 1` }).where('id', '=', row.id).execute();
-    const left = MAX_ASSIST_ATTEMPTS - row.attempts - 1;
+    const left = MAX_ASSIST_ATTEMPTS - tried.attempts;
     if (left <= 0) throw new DomainError('SIGN_UP_EXPIRED', 'identity.assist.expired');
     throw new DomainError('VALIDATION_FAILED', 'error.VALIDATION_FAILED', { fields: [{ field: 'code', messageKey: 'identity.signUp.codeWrong', params: { left } }] });
   }
-  await markConfirmed(db, row, 'code', options);
+  await markConfirmed(db, tried, 'code', options);
 }
 
 /**
@@ -158,6 +181,17 @@ export async function activeAssistance(db: Executor, officialAccountId: number, 
     .where('assisted_sessions.confirmed_at', 'is not', null)
     .where('assisted_sessions.ended_at', 'is', null)
     .where('assisted_sessions.expires_at', '>', sql<Date>`now()`)
+    // Roles are checked on every action: an official who lost the role stops at once.
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('account_roles')
+          .select('account_roles.account_id')
+          .whereRef('account_roles.account_id', '=', 'assisted_sessions.official_account_id')
+          .whereRef('account_roles.agency_id', '=', 'assisted_sessions.agency_id')
+          .where('account_roles.role', 'in', COUNTER_ROLES),
+      ),
+    )
     .executeTakeFirst();
 }
 
