@@ -37,7 +37,7 @@ test('an anonymous session gets its row when it holds data, and keeps its CSRF t
   const options = await t.app.inject({ method: 'POST', url: '/sign-in/passkey/options', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, payload: '{}' });
   assert.equal(options.statusCode, 200);
   cookie = cookiesFrom(options, cookie);
-  assert.equal(sid(cookie), `s.${sid(cookiesFrom(page)).slice(2)}`, 'same random part, now stored');
+  assert.equal(sid(cookie), `s.${sid(cookiesFrom(page)).split('.')[1]}`, 'same random part, now stored');
   assert.equal(await rows(), before + 1);
   // The page's token is still good.
   const signedIn = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie }, payload: { username: 'resident2', password: DEMO_PASSWORD, _csrf: csrf } });
@@ -47,7 +47,7 @@ test('an anonymous session gets its row when it holds data, and keeps its CSRF t
 test('changing the cookie kind gains nothing: a made-up stored token is no session, a signed-in one marked anonymous is signed out', async () => {
   const page = await t.app.inject({ method: 'GET', url: '/sign-in' });
   const anonymous = sid(cookiesFrom(page));
-  const promoted = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `nara_sid=s.${anonymous.slice(2)}` } });
+  const promoted = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `nara_sid=s.${anonymous.split('.')[1]}` } });
   assert.equal(promoted.statusCode, 303, 'no such stored session: sent to sign in');
 
   const signed = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie: cookiesFrom(page) }, payload: { username: 'resident3', password: DEMO_PASSWORD, _csrf: csrfFrom(page.body) } });
@@ -55,4 +55,19 @@ test('changing the cookie kind gains nothing: a made-up stored token is no sessi
   assert.equal((await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `nara_sid=${token}` } })).statusCode, 200);
   const demoted = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie: `nara_sid=a.${token.slice(2)}` } });
   assert.equal(demoted.statusCode, 303, 'marked anonymous, the same token signs nobody in');
+});
+
+test('only Nara makes anonymous session ids: a made-up one is replaced', async () => {
+  const made = await t.app.inject({ method: 'GET', url: '/sign-in', headers: { cookie: 'nara_sid=a.chosen-by-attacker.xxxxxxxxxxxxxxxxxxxxxx' } });
+  const issued = sid(cookiesFrom(made));
+  assert.match(issued, /^a\./);
+  assert.notEqual(issued.split('.')[1], 'chosen-by-attacker');
+});
+
+test('two requests giving one anonymous session its row at once both succeed', async () => {
+  const page = await t.app.inject({ method: 'GET', url: '/sign-in' });
+  const cookie = cookiesFrom(page);
+  const headers = { cookie, 'x-csrf-token': csrfFrom(page.body), 'content-type': 'application/json' };
+  const both = await Promise.all([1, 2].map(() => t.app.inject({ method: 'POST', url: '/sign-in/passkey/options', headers, payload: '{}' })));
+  assert.deepEqual(both.map((r) => r.statusCode), [200, 200]);
 });

@@ -28,13 +28,18 @@ export interface SessionOptions {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
- * The cookie is `a.<random>` for an anonymous session without data (no row: a visitor
- * viewing a form costs no write) and `s.<random>` for a stored one. The id, and so the
- * CSRF token, comes from the random part alone, so an anonymous session keeps its CSRF
- * token when it gets data and a row.
+ * The cookie is `a.<random>.<mac>` for an anonymous session without data (no row: a
+ * visitor viewing a form costs no write) and `s.<random>` for a stored one. The id, and so
+ * the CSRF token, comes from the random part alone, so an anonymous session keeps its CSRF
+ * token when it gets data and a row. The mac means only Nara chooses anonymous ids.
  */
-function parseToken(token: string): { secret: string; stored: boolean } {
-  if (token.startsWith('a.')) return { secret: token.slice(2), stored: false };
+function parseToken(token: string, anonymousMac: (random: string) => string): { secret: string; stored: boolean } | null {
+  if (token.startsWith('a.')) {
+    const [random = '', mac = ''] = token.slice(2).split('.');
+    const expected = Buffer.from(anonymousMac(random));
+    const given = Buffer.from(mac);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? { secret: random, stored: false } : null;
+  }
   if (token.startsWith('s.')) return { secret: token.slice(2), stored: true };
   return { secret: token, stored: true }; // cookies set before the prefixes
 }
@@ -51,6 +56,7 @@ export function createSessions(options: SessionOptions) {
   const absoluteMs = (options.absoluteHours ?? 12) * 3_600_000;
 
   const csrfFor = (sessionId: string) => createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+  const anonymousMac = (random: string) => createHmac('sha256', secret).update(`anonymous-session:${random}`).digest('base64url').slice(0, 22);
 
   // The random part of each anonymous session's cookie, kept to store it under the same id.
   const randomParts = new WeakMap<SessionState, string>();
@@ -63,7 +69,9 @@ export function createSessions(options: SessionOptions) {
   async function load(request: FastifyRequest): Promise<SessionState | null> {
     const token = request.cookies[SESSION_COOKIE];
     if (!token || token.length > 100) return null;
-    const { secret: random, stored } = parseToken(token);
+    const parsed = parseToken(token, anonymousMac);
+    if (!parsed) return null;
+    const { secret: random, stored } = parsed;
     const id = hashToken(random);
     if (!stored) {
       const session: SessionState = { id, accountId: null, data: {}, csrfToken: csrfFor(id), createdAt: new Date(), stored: false };
@@ -99,7 +107,8 @@ export function createSessions(options: SessionOptions) {
     const random = randomBytes(32).toString('base64url');
     const id = hashToken(random);
     const values = rowValues(request, id, accountId, data);
-    const replacing = request.session?.stored ? request.session.id : undefined;
+    // The current session goes, stored or not: a concurrent request may have given it a row.
+    const replacing = request.session?.id;
     if (replacing) {
       await db
         .with('replaced', (q) => q.deleteFrom('sessions').where('id', '=', replacing))
@@ -123,7 +132,7 @@ export function createSessions(options: SessionOptions) {
       if (request.session) return request.session;
       const random = randomBytes(32).toString('base64url');
       const id = hashToken(random);
-      setCookie(reply, `a.${random}`);
+      setCookie(reply, `a.${random}.${anonymousMac(random)}`);
       const session: SessionState = { id, accountId: null, data: {}, csrfToken: csrfFor(id), createdAt: new Date(), stored: false };
       randomParts.set(session, random);
       request.session = session;
@@ -160,7 +169,12 @@ export function createSessions(options: SessionOptions) {
         await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id', '=', session.id).execute();
         return session;
       }
-      await db.insertInto('sessions').values(rowValues(request, session.id, null, data)).execute();
+      // Two requests of one page (a double click, two tabs) may both give it a row.
+      await db
+        .insertInto('sessions')
+        .values(rowValues(request, session.id, null, data))
+        .onConflict((oc) => oc.column('id').doUpdateSet({ data: JSON.stringify(data) }).where('sessions.account_id', 'is', null))
+        .execute();
       setCookie(reply, `s.${randomParts.get(session)!}`);
       session.stored = true;
       return session;
