@@ -51,19 +51,26 @@ export function createPasswordHasher(size = availableParallelism()) {
     } catch {
       // not permitted here: normal priority
     }
-    child.on('message', (response: HashResponse | { ready: true }) => {
-      if (!('id' in response)) return;
-      // One job at a time, in order: the answer is for the oldest job sent.
-      const job = hasher.inFlight.shift();
-      if (job) {
-        if (response.ok) job.resolve(response.value);
-        else job.reject(new Error(response.error));
+    child.on('message', (response: HashResponse) => {
+      // One job at a time, in order: the answer is for the oldest job sent; its id must say so.
+      const job = hasher.inFlight[0];
+      if (!job || job.request.id !== response.id) {
+        child.kill();
+        return;
       }
+      hasher.inFlight.shift();
+      if (!response.ok) job.reject(new Error(response.error));
+      else if (job.request.op === 'verify' && typeof response.value !== 'boolean') job.reject(new Error('a verification answered with something other than yes or no'));
+      else job.resolve(response.value);
       pump();
       if (hasher.inFlight.length === 0) hold(hasher, false);
     });
+    // A failed fork or a send to a process that is going away: treated as its exit.
+    child.on('error', () => child.kill());
     child.on('exit', () => {
-      hashers.splice(hashers.indexOf(hasher), 1);
+      const at = hashers.indexOf(hasher);
+      if (at === -1) return;
+      hashers.splice(at, 1);
       // Jobs it held go to another process once; a second loss is an error.
       for (const job of hasher.inFlight.splice(0)) {
         if (job.retried) job.reject(new HasherUnavailableError());
@@ -83,7 +90,9 @@ export function createPasswordHasher(size = availableParallelism()) {
       const job = queue.shift()!;
       target.inFlight.push(job);
       hold(target, true);
-      target.child.send(job.request);
+      target.child.send(job.request, (error) => {
+        if (error) target.child.kill();
+      });
     }
   }
 

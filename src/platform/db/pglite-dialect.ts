@@ -158,7 +158,7 @@ class PipelinedPGliteDriver implements Driver {
     try {
       await mine.executeQuery(CompiledQuery.raw(`begin${isolation}`));
     } catch (error) {
-      this.endTransaction!();
+      this.end(mine);
       throw error;
     }
   }
@@ -167,7 +167,7 @@ class PipelinedPGliteDriver implements Driver {
     try {
       await connection.executeQuery(CompiledQuery.raw('commit'));
     } finally {
-      this.endTransaction?.();
+      this.end(connection);
     }
   }
 
@@ -175,8 +175,13 @@ class PipelinedPGliteDriver implements Driver {
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'));
     } finally {
-      this.endTransaction?.();
+      this.end(connection);
     }
+  }
+
+  /** Ends the open transaction if it is this connection's (a failed commit is followed by a rollback). */
+  private end(connection: DatabaseConnection) {
+    if (this.owner === connection) this.endTransaction?.();
   }
 
   async releaseConnection(): Promise<void> {}

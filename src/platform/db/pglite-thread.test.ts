@@ -40,3 +40,28 @@ test('PGlite on its own thread migrates, returns typed rows, reports database er
     await database.close();
   }
 });
+
+test('on its own thread, a query made while someone else\'s transaction is open is never part of it', async () => {
+  const database = await openDatabase({ dataDir: 'memory://', thread: true });
+  try {
+    await migrate(database.db, loadMigrations(migrationSources));
+    const { db } = database;
+    let outside: Promise<unknown> | undefined;
+    await assert.rejects(
+      db.transaction().execute(async (tx) => {
+        await tx.insertInto('rate_limits').values({ key: 'inside', window_start: new Date(), hits: 1 }).execute();
+        // Another caller writes while this transaction is open...
+        outside = db.insertInto('rate_limits').values({ key: 'outside', window_start: new Date(), hits: 1 }).execute();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    await outside;
+    const keys = (await db.selectFrom('rate_limits').select('key').execute()).map((r) => r.key);
+    // ...and its row survives the rollback: it waited for the transaction to end.
+    assert.deepEqual(keys, ['outside']);
+  } finally {
+    await database.close();
+  }
+});

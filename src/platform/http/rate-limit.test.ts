@@ -14,3 +14,12 @@ test('the in-memory limiter counts per address within a minute, says when it end
   const next = await limiter.hit('ip:a', 3);
   assert.deepEqual([next.allowed, next.hits], [true, 1]);
 });
+
+test('a clock that steps back starts a fresh window instead of adding to a later one', async () => {
+  let clock = Date.UTC(2026, 10, 27, 9, 5, 0);
+  const limiter = memoryRateLimiter(() => clock);
+  for (let i = 0; i < 3; i++) await limiter.hit('ip:a', 3);
+  clock -= 120_000;
+  const back = await limiter.hit('ip:a', 3);
+  assert.deepEqual([back.allowed, back.hits], [true, 1]);
+});

@@ -45,24 +45,29 @@ function databaseRateLimiter(db: Db): RateLimiter {
 
 export function memoryRateLimiter(now = () => Date.now()): RateLimiter {
   const windows = new Map<string, { start: number; hits: number }>();
-  let current = 0;
+  let swept = 0;
   return {
     async hit(key, limit) {
       const time = now();
       const start = time - (time % 60_000);
-      if (start !== current) {
-        // A new minute: every earlier window is over, so none can grow without bound.
-        current = start;
-        for (const [k, w] of windows) if (w.start < start) windows.delete(k);
+      if (start !== swept) {
+        // Once a minute, windows other than this one go, so none can grow without bound
+        // (a clock that steps back cannot keep an old window alive either).
+        swept = start;
+        for (const [k, w] of windows) if (w.start !== start) windows.delete(k);
       }
-      const window = windows.get(key) ?? { start, hits: 0 };
+      let window = windows.get(key);
+      if (!window || window.start !== start) {
+        window = { start, hits: 0 };
+        windows.set(key, window);
+      }
       window.hits++;
-      windows.set(key, window);
       return { allowed: window.hits <= limit, retryAfter: Math.max(1, Math.ceil((start + 60_000 - time) / 1000)), hits: window.hits };
     },
     async purge() {
-      const start = now() - (now() % 60_000);
-      for (const [k, w] of windows) if (w.start < start) windows.delete(k);
+      const time = now();
+      const start = time - (time % 60_000);
+      for (const [k, w] of windows) if (w.start !== start) windows.delete(k);
     },
   };
 }
