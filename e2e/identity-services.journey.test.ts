@@ -101,6 +101,45 @@ test('a clerk serves a resident at the counter on a narrow screen: the resident 
   await residentContext.close();
 });
 
+test("at the counter a resident confirms with their own passkey on the counter's device", { skip: chromiumMissing }, async () => {
+  const encryption = createFieldEncryption(t.config.dataKey);
+  const visitor = await t.database.db
+    .selectFrom('accounts')
+    .innerJoin('residents', 'residents.id', 'accounts.resident_id')
+    .select(['residents.name_ko', 'residents.national_id_cipher', sql<string>`residents.birth_date::text`.as('birth')])
+    .where('accounts.username', '=', 'resident3')
+    .executeTakeFirstOrThrow();
+  const context = await browser.newContext({ bypassCSP: true, locale: 'ko-KR' });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  // The resident's passkey (in life, on their phone, used across devices).
+  await signInWithKeyboard(page, base, 'resident3', DEMO_PASSWORD);
+  await page.goto(`${base}/account`);
+  await page.getByLabel('패스키 이름').fill('내 휴대전화');
+  await page.getByRole('button', { name: '패스키 등록' }).click();
+  await page.waitForURL(/done=passkey/);
+  await page.getByRole('button', { name: '로그아웃' }).click();
+  await page.waitForURL(/signedOut/);
+
+  await signInOfficialFirstTime(page, base, 'gangnam.clerk', DEMO_PASSWORD);
+  await page.goto(`${base}/counter`);
+  await page.getByLabel('이름').fill(visitor.name_ko);
+  await page.getByLabel('생년월일').fill(visitor.birth);
+  await page.getByLabel('주민등록번호').fill(encryption.decrypt(visitor.national_id_cipher));
+  await page.getByLabel('주민등록번호').press('Enter');
+  await page.waitForURL(/\/counter\/confirm\//);
+  await page.getByRole('button', { name: '주민 패스키로 확인' }).click();
+  await page.waitForURL(`${base}/counter?done=confirmed`);
+  assert.match((await page.locator('h1').textContent()) ?? '', new RegExp(`${visitor.name_ko} 님 대리 처리 중`));
+  const confirmed = await t.database.db.selectFrom('assisted_sessions').select('confirmed_with').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+  assert.equal(confirmed.confirmed_with, 'passkey');
+  await context.close();
+});
+
 test('a resident signs in to another service with Nara in English, reads exactly what is shared, agrees, and later withdraws', { skip: chromiumMissing }, async () => {
   const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
   const page = await context.newPage();
