@@ -128,7 +128,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(catalogueRoutes({ pageContext, directory }));
   await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl, production }));
   await app.register(
-    oidcRoutes({ db, encryption, pageContext, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),
+    oidcRoutes({ db, encryption, pageContext, sessions, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),
   );
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
 

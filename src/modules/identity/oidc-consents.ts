@@ -3,11 +3,11 @@ import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 
 /**
- * Removes a grant, every code and token issued under it, and the consent it stood for
- * (the provider also drops a grant itself, e.g. when an authorization code is replayed).
+ * Removes a grant and every code and token issued under it. The provider does this itself
+ * too (a replayed authorization code, a sign-out at a service); the person's consent stays,
+ * and the next sign-in builds a new grant from it (see `grantFromConsent`).
  */
 export async function dropGrant(tx: Executor, grantId: string): Promise<void> {
-  await tx.deleteFrom('oidc_consents').where('grant_id', '=', grantId).execute();
   await tx.deleteFrom('oidc_payloads').where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])])).execute();
 }
 
@@ -31,10 +31,15 @@ export async function recordConsent(db: Db, consent: { accountId: number; client
   });
 }
 
-/** The grant a person's remembered consent to a client stands for, if any. */
-export async function consentedGrantId(db: Executor, accountId: number, clientId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('oidc_consents').select('grant_id').where('account_id', '=', accountId).where('client_id', '=', clientId).executeTakeFirst();
-  return row?.grant_id;
+/** A person's remembered consent to a client, if any: the grant it stands for and its scopes. */
+export async function consentFor(db: Executor, accountId: number, clientId: string): Promise<{ grantId: string; scope: string } | undefined> {
+  const row = await db.selectFrom('oidc_consents').select(['grant_id', 'scope']).where('account_id', '=', accountId).where('client_id', '=', clientId).executeTakeFirst();
+  return row ? { grantId: row.grant_id, scope: row.scope } : undefined;
+}
+
+/** Points a consent at the grant rebuilt from it. */
+export async function moveConsent(db: Executor, accountId: number, clientId: string, grantId: string): Promise<void> {
+  await db.updateTable('oidc_consents').set({ grant_id: grantId }).where('account_id', '=', accountId).where('client_id', '=', clientId).execute();
 }
 
 /** The services a person lets sign them in, with what each receives (account page). */

@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import { createOidcAdapterFactory } from './oidc-adapter.ts';
 import { accountClaims, OIDC_SCOPES, SCOPE_CLAIMS } from './oidc-claims.ts';
-import { consentedGrantId } from './oidc-consents.ts';
+import { consentFor, moveConsent } from './oidc-consents.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -33,6 +33,11 @@ export interface OidcOptions {
   onServerError: (error: Error) => void;
   /** the public id of the account signed in to Nara on this request, if any */
   naraAccountOf: (ctx: KoaContextWithOIDC) => Promise<string | undefined>;
+  /** pages of a sign-out a service asked for: the question (with the provider's form) and the answer */
+  logoutPage: (ctx: KoaContextWithOIDC, form: string) => Promise<void>;
+  loggedOutPage: (ctx: KoaContextWithOIDC) => Promise<void>;
+  /** the person agreed to sign out at a service's request: end their Nara session too */
+  onSignedOut: (ctx: KoaContextWithOIDC) => void;
 }
 
 /**
@@ -101,7 +106,7 @@ export function createOidc(options: OidcOptions) {
         devInteractions: { enabled: false },
         revocation: { enabled: true },
         userinfo: { enabled: true },
-        rpInitiatedLogout: { enabled: true },
+        rpInitiatedLogout: { enabled: true, logoutSource: (ctx, form) => options.logoutPage(ctx, form), postLogoutSuccessSource: (ctx) => options.loggedOutPage(ctx) },
       },
       cookies: {
         keys: [cookieKey],
@@ -138,20 +143,31 @@ export function createOidc(options: OidcOptions) {
         const claims = await accountClaims(db, sub, options.timeZone);
         return claims ? { accountId: sub, claims: () => claims } : undefined;
       },
-      // A consent given once is found again on the next sign-in, on any device.
+      // A consent given once is found again on the next sign-in, on any device. When the
+      // provider has dropped its grant (a sign-out at a service, a replayed code), the
+      // consent still stands and a new grant is built from it.
       loadExistingGrant: async (ctx) => {
+        const fresh = ctx.oidc.result?.consent?.grantId;
+        if (fresh) return ctx.oidc.provider.Grant.find(fresh);
         const accountId = ctx.oidc.session?.accountId;
         const clientId = ctx.oidc.client?.clientId;
         if (!accountId || !clientId) return undefined;
         const id = await accountIdOf(db, accountId);
-        const grantId = ctx.oidc.result?.consent?.grantId ?? (id === undefined ? undefined : await consentedGrantId(db, id, clientId));
-        return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+        const consent = id === undefined ? undefined : await consentFor(db, id, clientId);
+        if (!consent || id === undefined) return undefined;
+        const existing = await ctx.oidc.provider.Grant.find(consent.grantId);
+        if (existing) return existing;
+        const grant = new ctx.oidc.provider.Grant({ accountId, clientId });
+        grant.addOIDCScope(consent.scope);
+        await moveConsent(db, id, clientId, await grant.save());
+        return grant;
       },
       renderError: (ctx, out) => options.renderError(ctx, out),
     };
     const provider = new Provider(options.issuer, configuration);
     provider.proxy = options.behindProxy;
     provider.on('server_error', (_ctx, error) => options.onServerError(error));
+    provider.on('end_session.success', (ctx) => options.onSignedOut(ctx));
     return provider;
   }
 

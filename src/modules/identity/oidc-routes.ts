@@ -9,11 +9,12 @@ import type { Db } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import { DomainError } from '../../platform/http/errors.ts';
+import { SESSION_COOKIE, type Sessions } from '../../platform/http/sessions.ts';
 import { renderPage } from '../../platform/views/render.ts';
 import { createOidc, interactionPath, OIDC_PREFIX } from './oidc-provider.ts';
 import { accountClaims, isOidcScope, SCOPE_CLAIMS, type AccountClaims } from './oidc-claims.ts';
 import { recordConsent } from './oidc-consents.ts';
-import { ConsentPage, OidcErrorPage, type ConsentScopeView } from './views/consent-page.tsx';
+import { ConsentPage, LoggedOutPage, LogoutPage, OidcErrorPage, type ConsentScopeView } from './views/consent-page.tsx';
 
 export interface OidcRouteDeps {
   db: Db;
@@ -24,6 +25,7 @@ export interface OidcRouteDeps {
   secureCookies: boolean;
   behindProxy: boolean;
   timeZone: string;
+  sessions: Sessions;
 }
 
 /** The Fastify request behind a raw request the provider handles (for its error page). */
@@ -73,6 +75,26 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
   let log: FastifyBaseLogger | undefined;
   const oidc = createOidc({
     onServerError: (err) => log?.error({ err }, 'OpenID provider error'),
+    logoutPage: async (ctx, form) => {
+      const origin = fastifyRequests.get(ctx.req);
+      if (!origin) return;
+      const page = await pageContext(origin.request, origin.reply);
+      ctx.type = 'html';
+      ctx.body = renderPage(h(LogoutPage, { ctx: page, form, clientName: ctx.oidc.client?.clientName }));
+    },
+    loggedOutPage: async (ctx) => {
+      const origin = fastifyRequests.get(ctx.req);
+      if (!origin) return;
+      origin.request.account = undefined;
+      const page = await pageContext(origin.request, origin.reply);
+      ctx.type = 'html';
+      ctx.body = renderPage(h(LoggedOutPage, { ctx: page, clientName: ctx.oidc.client?.clientName }));
+    },
+    onSignedOut: (ctx) => {
+      const session = fastifyRequests.get(ctx.req)?.request.session;
+      ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
+      if (session?.accountId) void deps.sessions.endForAccount(session.accountId, session.id).catch((err: unknown) => log?.error({ err }, 'could not end the Nara session at sign-out'));
+    },
     naraAccountOf: async (ctx) => {
       const account = fastifyRequests.get(ctx.req)?.request.account;
       return account ? publicIdOf(account.id) : undefined;

@@ -242,7 +242,7 @@ test('consent is listed on the account page and can be withdrawn only by its own
   // Someone else, signed in to Nara, cannot withdraw it: their request finds no consent of theirs.
   const other = new Browser(issuer);
   const signInPage = await other.follow('/sign-in');
-  await other.signIn(signInPage.url, 'resident1', signInPage.body);
+  await other.signIn(signInPage.url, 'resident3', signInPage.body);
   const otherAccount = await other.follow('/account');
   assert.match(otherAccount.body, /나라 계정으로 로그인하도록 동의한 서비스가 없습니다/);
   const refused = await other.submit(`/account/connected-services/${clientId}/revoke`, otherAccount.body, {});
@@ -321,6 +321,24 @@ test('a made-up proof of signing in again does not get past prompt=login', async
     const tried = await browser.follow(interaction.href);
     assert.match(tried.url, /\/sign-in\?next=.*reauth=1/, `"${forged}" is not taken as proof`);
   }
+});
+
+test('a sign-out a service asks for signs the person out of Nara too, on a Nara page, and keeps their consent', async () => {
+  const browser = new Browser(issuer);
+  const flow = await startFlow();
+  const { callback } = await signInThrough(browser, flow, 'resident2', 'allow-if-asked');
+  const tokens = await client.authorizationCodeGrant(rp, new URL(callback), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+  const ask = await browser.follow(client.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token! }).href);
+  assert.equal(ask.status, 200);
+  assert.match(ask.body, /청년정책 포털에서 로그아웃을 요청했습니다/);
+  const action = /<form[^>]*id="op.logoutForm"[^>]*action="([^"]+)"/.exec(ask.body)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*id="op.logoutForm"/.exec(ask.body)![1]!;
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(ask.body)![1]!;
+  const done = await browser.follow(action, { form: { xsrf, logout: 'yes' } });
+  assert.match(done.body, /청년정책 포털와 나라에서 로그아웃했습니다|로그아웃했습니다/);
+  const account = await browser.follow('/account');
+  assert.match(account.url, /\/sign-in\?next=/, 'signed out of Nara as well');
+  // Their consent is theirs: the next sign-in does not ask again.
+  await signInThrough(browser, await startFlow(), 'resident2', 'expect-none');
 });
 
 test('a signed-out visitor cannot withdraw anything', async () => {

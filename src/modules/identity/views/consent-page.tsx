@@ -72,3 +72,36 @@ export function OidcErrorPage({ ctx, error, description }: { ctx: PageContext; e
     </Layout>
   );
 }
+
+/** A service asked that the person sign out; the provider's form carries its token. */
+export function LogoutPage({ ctx, form, clientName }: { ctx: PageContext; form: string; clientName: string | undefined }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('oidc.logout.title')}>
+      <div class="nara-narrow">
+        <PageHeading>{t('oidc.logout.title')}</PageHeading>
+        <p>{clientName ? t('oidc.logout.introFrom', { client: clientName }) : t('oidc.logout.intro')}</p>
+        <div dangerouslySetInnerHTML={{ __html: form }} />
+        <div class="nara-actions">
+          <button type="submit" form="op.logoutForm" name="logout" value="yes" class="krds-btn medium primary">{t('oidc.logout.yes')}</button>
+          <button type="submit" form="op.logoutForm" class="krds-btn medium secondary">{t('oidc.logout.no')}</button>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+export function LoggedOutPage({ ctx, clientName }: { ctx: PageContext; clientName: string | undefined }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('oidc.logout.done')}>
+      <div class="nara-narrow">
+        <PageHeading>{t('oidc.logout.done')}</PageHeading>
+        <p>{clientName ? t('oidc.logout.doneFrom', { client: clientName }) : t('oidc.logout.doneIntro')}</p>
+        <p>
+          <a href="/" class="krds-btn medium primary">{t('error.backHome')}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
