@@ -173,6 +173,16 @@ test('a resident signs in to another service with Nara in English, reads exactly
   await page.waitForURL(`${base}/account?done=consent-revoked`);
   assert.match((await connected.textContent()) ?? '', /You have not agreed to any service/);
 
+  // The service asks Nara to sign the person out: a Nara page asks, another confirms.
+  await page.goto(`${base}/oidc/session/end?client_id=${encodeURIComponent(clientId)}`);
+  assert.match((await page.locator('h1').textContent()) ?? '', /Sign out/);
+  assert.deepEqual(await axeViolations(page), [], 'sign-out question');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).last().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/oidc\/session\/end\/success/);
+  assert.match((await page.locator('h1').textContent()) ?? '', /You are signed out/);
+  assert.deepEqual(await axeViolations(page), [], 'signed-out page');
+
   // A service that sends people to an address it never registered gets an explanation, not a redirect.
   authorize.searchParams.set('redirect_uri', 'https://elsewhere.example/cb');
   const response = await page.goto(authorize.href);
