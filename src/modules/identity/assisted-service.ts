@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
+import { sameSecret } from '../../platform/crypto/same-secret.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { notify } from '../notifications/index.ts';
@@ -148,9 +149,7 @@ export async function confirmAssistanceWithCode(db: Db, options: CounterRequest 
     .returning(['id', 'code_hash', 'attempts', 'resident_account_id', 'agency_id'])
     .executeTakeFirst();
   if (!tried) throw new DomainError('SIGN_UP_EXPIRED', 'identity.assist.expired');
-  const expected = Buffer.from(tried.code_hash);
-  const given = Buffer.from(hashCode(options.codeSecret, tried.id, options.code.replace(/\s/g, '')));
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+  if (!sameSecret(tried.code_hash, hashCode(options.codeSecret, tried.id, options.code.replace(/\s/g, '')))) {
     const left = MAX_ASSIST_ATTEMPTS - tried.attempts;
     if (left <= 0) throw new DomainError('SIGN_UP_EXPIRED', 'identity.assist.expired');
     throw new DomainError('VALIDATION_FAILED', 'error.VALIDATION_FAILED', { fields: [{ field: 'code', messageKey: 'identity.signUp.codeWrong', params: { left } }] });

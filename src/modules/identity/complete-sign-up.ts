@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { DomainError, type FieldError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
+import { sameSecret } from '../../platform/crypto/same-secret.ts';
 import { notify } from '../notifications/index.ts';
 import { residentContacts } from '../registry/index.ts';
 import { findAccountByUsername, insertAccount } from './repository.ts';
@@ -42,9 +42,7 @@ export async function completeSignUp(db: Db, options: CompleteSignUpOptions): Pr
 
   const fields: FieldError[] = [];
   const username = options.username.trim().toLowerCase();
-  const expected = Buffer.from(request.code_hash);
-  const given = Buffer.from(hashSignUpCode(options.codeSecret, request.id, options.code.trim()));
-  const codeOk = expected.length === given.length && timingSafeEqual(expected, given);
+  const codeOk = sameSecret(request.code_hash, hashSignUpCode(options.codeSecret, request.id, options.code.trim()));
   if (!codeOk) {
     const { attempts } = await db.updateTable('sign_up_requests').set({ attempts: sql`attempts + 1` }).where('id', '=', request.id).returning('attempts').executeTakeFirstOrThrow();
     if (attempts >= MAX_CODE_ATTEMPTS) throw new DomainError('SIGN_UP_EXPIRED', 'identity.signUp.tooManyAttempts');

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type Provider from 'oidc-provider';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import { h } from 'preact';
@@ -9,6 +9,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import { DomainError } from '../../platform/http/errors.ts';
+import { sameSecret } from '../../platform/crypto/same-secret.ts';
 import { SESSION_COOKIE, type Sessions } from '../../platform/http/sessions.ts';
 import { renderPage } from '../../platform/views/render.ts';
 import { createOidc, interactionPath, OIDC_PREFIX } from './oidc-provider.ts';
@@ -67,10 +68,7 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
   const reauthProof = (uid: string, tag: string) => `${tag}.${createHmac('sha256', deps.cookieSecret).update(`oidc-reauth:${uid}:${tag}`).digest('base64url').slice(0, 22)}`;
   const proofValid = (uid: string, proof: string | undefined): proof is string => {
     if (!proof) return false;
-    const tag = proof.split('.')[0] ?? '';
-    const expected = Buffer.from(reauthProof(uid, tag));
-    const given = Buffer.from(proof);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return sameSecret(reauthProof(uid, proof.split('.')[0] ?? ''), proof);
   };
   let log: FastifyBaseLogger | undefined;
   const oidc = createOidc({

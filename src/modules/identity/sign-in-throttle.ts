@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { sameSecret } from '../../platform/crypto/same-secret.ts';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
@@ -61,9 +62,7 @@ export function createSignInThrottle(db: Db, secret: string) {
       const cut = token.lastIndexOf('.');
       if (cut < 0) return null;
       const value = token.slice(0, cut);
-      const given = Buffer.from(token.slice(cut + 1));
-      const expected = Buffer.from(sign(value));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      if (!sameSecret(sign(value), token.slice(cut + 1))) return null;
       const id = Number(value.split('.')[0]);
       return Number.isInteger(id) ? id : null;
     },

@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { sameSecret } from '../crypto/same-secret.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
@@ -36,9 +37,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 function parseToken(token: string, anonymousMac: (random: string) => string): { secret: string; stored: boolean } | null {
   if (token.startsWith('a.')) {
     const [random = '', mac = ''] = token.slice(2).split('.');
-    const expected = Buffer.from(anonymousMac(random));
-    const given = Buffer.from(mac);
-    return expected.length === given.length && timingSafeEqual(expected, given) ? { secret: random, stored: false } : null;
+    return sameSecret(anonymousMac(random), mac) ? { secret: random, stored: false } : null;
   }
   if (token.startsWith('s.')) return { secret: token.slice(2), stored: true };
   return { secret: token, stored: true }; // cookies set before the prefixes
@@ -181,10 +180,7 @@ export function createSessions(options: SessionOptions) {
     },
     /** True when `token` is this session's CSRF token (constant-time comparison). */
     verifyCsrf(session: SessionState | null, token: unknown): boolean {
-      if (!session || typeof token !== 'string') return false;
-      const expected = Buffer.from(session.csrfToken);
-      const given = Buffer.from(token);
-      return expected.length === given.length && timingSafeEqual(expected, given);
+      return session !== null && typeof token === 'string' && sameSecret(session.csrfToken, token);
     },
     /** The live sessions of an account, newest activity first. */
     async listForAccount(accountId: number) {
