@@ -1,13 +1,14 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.ts';
+import type { DB } from '../../platform/db/schema.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import { sameSecret } from '../../platform/crypto/same-secret.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { notify } from '../notifications/index.ts';
 import { findResidentByIdentity } from '../registry/index.ts';
-import { hasRole, loadActor } from './actor.ts';
+import { hasRole, loadActor, type Actor } from './actor.ts';
 import type { Role } from './roles.ts';
 import { checkIdentityClaim } from './start-sign-up.ts';
 
@@ -24,6 +25,13 @@ export interface AssistedBy {
   officialAccountId: number;
   agencyId: number;
   assistedSessionId: string;
+}
+
+/** Whether the actor may serve residents at a counter of their own agency. */
+export function servesAtCounter(actor: Actor | undefined): actor is Actor & { agencyId: number } {
+  if (!actor || actor.kind !== 'official' || actor.agencyId === null) return false;
+  const agencyId = actor.agencyId;
+  return COUNTER_ROLES.some((role) => hasRole(actor, role, agencyId));
 }
 
 const hashCode = (secret: string, id: string, code: string) => createHmac('sha256', secret).update(`assist:${id}:${code}`).digest('base64url');
@@ -48,8 +56,8 @@ export async function startAssistedService(
   options: CounterRequest & { name: string; birthDate: string; nationalId: string; encryption: FieldEncryption; codeSecret: string },
 ): Promise<{ id: string; residentName: string }> {
   const actor = await loadActor(db, options.officialAccountId);
-  const agencyId = actor?.agencyId;
-  if (!actor || actor.kind !== 'official' || !agencyId || !COUNTER_ROLES.some((role) => hasRole(actor, role, agencyId))) throw new DomainError('FORBIDDEN');
+  if (!servesAtCounter(actor)) throw new DomainError('FORBIDDEN');
+  const agencyId = actor.agencyId;
   checkIdentityClaim(options);
   const match = await findResidentByIdentity(db, options.encryption, options);
   if (!match) throw new DomainError('SIGN_UP_NO_MATCH', 'identity.assist.noMatch');
@@ -94,19 +102,28 @@ export async function startAssistedService(
   return { id, residentName: match.nameKo };
 }
 
+type AssistanceRef = { id: string; officialAccountId: number; officialSessionId: string };
+
+/** The assisted session `id`, started by this official on this device, still waiting for the resident to confirm. */
+function awaitingConfirmation(eb: ExpressionBuilder<DB, 'assisted_sessions'>, ref: AssistanceRef) {
+  return eb.and([
+    eb('assisted_sessions.id', '=', ref.id),
+    eb('assisted_sessions.official_account_id', '=', ref.officialAccountId),
+    eb('assisted_sessions.official_session_id', '=', ref.officialSessionId),
+    eb('assisted_sessions.confirmed_at', 'is', null),
+    eb('assisted_sessions.ended_at', 'is', null),
+    eb('assisted_sessions.expires_at', '>', sql<Date>`now()`),
+    eb('assisted_sessions.attempts', '<', MAX_ASSIST_ATTEMPTS),
+  ]);
+}
+
 /** An assisted session this official started on this device and the resident has not yet confirmed. */
-export async function pendingAssistance(db: Executor, options: { id: string; officialAccountId: number; officialSessionId: string }) {
+export async function pendingAssistance(db: Executor, ref: AssistanceRef) {
   return db
     .selectFrom('assisted_sessions')
     .innerJoin('accounts', 'accounts.id', 'assisted_sessions.resident_account_id')
-    .select(['assisted_sessions.id', 'assisted_sessions.resident_account_id', 'assisted_sessions.code_hash', 'assisted_sessions.attempts', 'assisted_sessions.agency_id', 'accounts.display_name'])
-    .where('assisted_sessions.id', '=', options.id)
-    .where('assisted_sessions.official_account_id', '=', options.officialAccountId)
-    .where('assisted_sessions.official_session_id', '=', options.officialSessionId)
-    .where('assisted_sessions.confirmed_at', 'is', null)
-    .where('assisted_sessions.ended_at', 'is', null)
-    .where('assisted_sessions.expires_at', '>', sql<Date>`now()`)
-    .where('assisted_sessions.attempts', '<', MAX_ASSIST_ATTEMPTS)
+    .select(['assisted_sessions.id', 'assisted_sessions.resident_account_id', 'assisted_sessions.agency_id', 'accounts.display_name'])
+    .where((eb) => awaitingConfirmation(eb, ref))
     .executeTakeFirst();
 }
 
@@ -139,13 +156,7 @@ export async function confirmAssistanceWithCode(db: Db, options: CounterRequest 
   const tried = await db
     .updateTable('assisted_sessions')
     .set({ attempts: sql`attempts + 1` })
-    .where('id', '=', options.id)
-    .where('official_account_id', '=', options.officialAccountId)
-    .where('official_session_id', '=', options.officialSessionId)
-    .where('confirmed_at', 'is', null)
-    .where('ended_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .where('attempts', '<', MAX_ASSIST_ATTEMPTS)
+    .where((eb) => awaitingConfirmation(eb, options))
     .returning(['id', 'code_hash', 'attempts', 'resident_account_id', 'agency_id'])
     .executeTakeFirst();
   if (!tried) throw new DomainError('SIGN_UP_EXPIRED', 'identity.assist.expired');

@@ -37,7 +37,7 @@ import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listConsents, revokeConsent } from './oidc-consents.ts';
 import { endProviderSession } from './oidc-provider.ts';
-import { actionsTakenForResident, activeAssistance, confirmAssistanceWithCode, confirmAssistanceWithPasskey, endAssistedService, pendingAssistance, startAssistedService } from './assisted-service.ts';
+import { actionsTakenForResident, servesAtCounter, activeAssistance, confirmAssistanceWithCode, confirmAssistanceWithPasskey, endAssistedService, pendingAssistance, startAssistedService } from './assisted-service.ts';
 import { CounterActivePage, CounterConfirmPage, CounterStartPage } from './views/counter-page.tsx';
 import { isOidcScope } from './oidc-claims.ts';
 
@@ -232,7 +232,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
           : undefined;
       const passkeys = (await passkeysOf(db, account.id)).map((p) => ({ id: p.id, name: p.name, createdAt: p.created_at, lastUsedAt: p.last_used_at }));
       const assisted = (await actionsTakenForResident(db, account.id)).map((a) => ({ action: a.action, at: a.occurred_at, official: a.official, agency: (request.locale === 'ko' ? a.agency_ko : a.agency_en) ?? '' }));
-      const counterLink = actor ? actor.roles.some((r) => r.role === 'clerk' || r.role === 'approver' || r.role === 'head-of-department') : false;
+      const counterLink = servesAtCounter(actor);
       const connected = (await listConsents(db, account.id)).map((c) => ({ clientId: c.client_id, name: c.name, scopes: c.scope.split(' ').filter(isOidcScope), grantedAt: c.granted_at }));
       return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, counterLink, businesses, passkeys, connected, assisted }), options.status ?? 200);
     }
