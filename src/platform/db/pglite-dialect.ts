@@ -27,7 +27,7 @@ export class PGliteDialect implements Dialect {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return this.onThisThread ? new PGliteDriver(this.pglite, true) : new PipelinedPGliteDriver(this.pglite);
+    return this.onThisThread ? new PGliteDriver(this.pglite) : new PipelinedPGliteDriver(this.pglite);
   }
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
@@ -65,10 +65,7 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
-  constructor(
-    pglite: PGliteSession,
-    private readonly onThisThread: boolean,
-  ) {
+  constructor(pglite: PGliteSession) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -99,15 +96,11 @@ class PGliteDriver implements Driver {
   async releaseConnection(): Promise<void> {
     const release = this.release;
     this.release = undefined;
-    // When PGlite runs on this thread, handing the connection straight to the next waiter
+    // PGlite runs on this thread: handing the connection straight to the next waiter
     // would chain a whole backlog of queries without ever letting the event loop read a
     // request (a health check stalled for seconds in the login-storm benchmark).
-    // Handing it over on the next turn serves pending I/O between queries. On a thread of
-    // its own PGlite blocks nothing here, and the next query goes at once.
-    if (release) {
-      if (this.onThisThread) setImmediate(release);
-      else release();
-    }
+    // Handing it over on the next turn serves pending I/O between queries.
+    if (release) setImmediate(release);
   }
 
   async destroy(): Promise<void> {}
