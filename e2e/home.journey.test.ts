@@ -8,7 +8,7 @@ import { DEMO_PASSWORD } from '../src/modules/identity/index.ts';
 import { createFieldEncryption } from '../src/platform/crypto/field-encryption.ts';
 import { sql } from 'kysely';
 import { generate } from 'otplib';
-import { axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime } from './support.ts';
+import { addVirtualAuthenticator, axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime } from './support.ts';
 
 const shots = 'e2e/screenshots';
 let t: TestApp;
@@ -220,11 +220,7 @@ test('an agency administrator manages an official with the keyboard, and the pag
 test('a resident adds a passkey, signs out, and signs in with the passkey alone', { skip: chromiumMissing }, async () => {
   const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
+  await addVirtualAuthenticator(context, page);
   await page.goto(`${base}/sign-in`);
   await page.getByLabel('Username').fill('resident2');
   await page.getByLabel('Password').fill(DEMO_PASSWORD);

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { testApp, type TestApp } from '../test/support/test-app.ts';
 import { DEMO_PASSWORD, registerOidcClient } from '../src/modules/identity/index.ts';
 import { createFieldEncryption } from '../src/platform/crypto/field-encryption.ts';
-import { axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime, signInWithKeyboard } from './support.ts';
+import { addVirtualAuthenticator, axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime, signInWithKeyboard } from './support.ts';
 
 // Journeys for the counter (assisted service) and for signing in to another service with
 // Nara (OpenID consent), in a real browser, keyboard first, checked with axe.
@@ -111,11 +111,7 @@ test("at the counter a resident confirms with their own passkey on the counter's
     .executeTakeFirstOrThrow();
   const context = await browser.newContext({ bypassCSP: true, locale: 'ko-KR' });
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
+  await addVirtualAuthenticator(context, page);
   // The resident's passkey (in life, on their phone, used across devices).
   await signInWithKeyboard(page, base, 'resident3', DEMO_PASSWORD);
   await page.goto(`${base}/account`);
