@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import { createHash, createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
-import { h } from 'preact';
+import { h, type VNode } from 'preact';
 import type { Db } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
@@ -12,6 +13,7 @@ import { DomainError } from '../../platform/http/errors.ts';
 import { sameSecret } from '../../platform/crypto/same-secret.ts';
 import { SESSION_COOKIE, type Sessions } from '../../platform/http/sessions.ts';
 import { renderPage } from '../../platform/views/render.ts';
+import type { PageContext } from '../../platform/views/context.ts';
 import { createOidc, interactionPath, OIDC_PREFIX } from './oidc-provider.ts';
 import { accountClaims, isOidcScope, SCOPE_CLAIMS, type AccountClaims } from './oidc-claims.ts';
 import { recordConsent } from './oidc-consents.ts';
@@ -71,22 +73,26 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
     return sameSecret(reauthProof(uid, proof.split('.')[0] ?? ''), proof);
   };
   let log: FastifyBaseLogger | undefined;
+
+  /** Renders a Nara page as the provider's response; false when the request did not come through Nara's routes. */
+  async function respondWithPage(ctx: KoaContextWithOIDC, page: (context: PageContext) => VNode<any>): Promise<boolean> {
+    const origin = fastifyRequests.get(ctx.req);
+    if (!origin) return false;
+    ctx.type = 'html';
+    ctx.body = renderPage(page(await pageContext(origin.request, origin.reply)));
+    return true;
+  }
+
   const oidc = createOidc({
     onServerError: (err) => log?.error({ err }, 'OpenID provider error'),
     logoutPage: async (ctx, form) => {
-      const origin = fastifyRequests.get(ctx.req);
-      if (!origin) return;
-      const page = await pageContext(origin.request, origin.reply);
-      ctx.type = 'html';
-      ctx.body = renderPage(h(LogoutPage, { ctx: page, form, clientName: ctx.oidc.client?.clientName }));
+      await respondWithPage(ctx, (page) => h(LogoutPage, { ctx: page, form, clientName: ctx.oidc.client?.clientName }));
     },
     loggedOutPage: async (ctx) => {
+      // The Nara session ended in this very request: the header must not show it signed in.
       const origin = fastifyRequests.get(ctx.req);
-      if (!origin) return;
-      origin.request.account = undefined;
-      const page = await pageContext(origin.request, origin.reply);
-      ctx.type = 'html';
-      ctx.body = renderPage(h(LoggedOutPage, { ctx: page, clientName: ctx.oidc.client?.clientName }));
+      if (origin) origin.request.account = undefined;
+      await respondWithPage(ctx, (page) => h(LoggedOutPage, { ctx: page, clientName: ctx.oidc.client?.clientName }));
     },
     onSignedOut: (ctx) => {
       const session = fastifyRequests.get(ctx.req)?.request.session;
@@ -105,15 +111,10 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
     behindProxy: deps.behindProxy,
     timeZone: deps.timeZone,
     renderError: async (ctx, out) => {
-      const origin = fastifyRequests.get(ctx.req);
+      if (await respondWithPage(ctx, (page) => h(OidcErrorPage, { ctx: page, error: out.error, description: out.error_description }))) return;
+      const code = out.error.replace(/[^\w.-]/g, '');
       ctx.type = 'html';
-      if (!origin) {
-        const code = out.error.replace(/[^\w.-]/g, '');
-        ctx.body = `<!doctype html><title>${code}</title><p>${code}</p>`;
-        return;
-      }
-      const page = await pageContext(origin.request, origin.reply);
-      ctx.body = renderPage(h(OidcErrorPage, { ctx: page, error: out.error, description: out.error_description }));
+      ctx.body = `<!doctype html><title>${code}</title><p>${code}</p>`;
     },
   });
   let handler: ReturnType<Provider['callback']> | undefined;
