@@ -84,8 +84,9 @@ export function createPasswordHasher(size = availableParallelism()) {
 
   function pump() {
     while (queue.length > 0) {
-      const hasher = hashers.reduce<Hasher | undefined>((best, h) => (h.inFlight.length < AHEAD && (!best || h.inFlight.length < best.inFlight.length) ? h : best), undefined);
-      const target = hasher && hasher.inFlight.length === 0 ? hasher : hashers.length < size ? spawn() : hasher;
+      // An idle process; else a new one while there are fewer than `size`; else the least busy with room.
+      const leastBusy = hashers.reduce<Hasher | undefined>((best, h) => (h.inFlight.length < AHEAD && (!best || h.inFlight.length < best.inFlight.length) ? h : best), undefined);
+      const target = leastBusy && leastBusy.inFlight.length === 0 ? leastBusy : hashers.length < size ? spawn() : leastBusy;
       if (!target) return;
       const job = queue.shift()!;
       target.inFlight.push(job);
