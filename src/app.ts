@@ -21,7 +21,8 @@ import { accountContact, createAgencyDirectory, createSecondFactor, createSignIn
 import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
-import { catalogueMessages, catalogueRoutes } from './modules/catalogue/index.ts';
+import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
+import { applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const version: string = JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).version;
@@ -32,9 +33,11 @@ export const migrationSources: MigrationSource[] = [
   identityMigrations,
   registryMigrations,
   notificationMigrations,
+  catalogueMigrations,
+  applicationMigrations,
 ];
 
-export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages, operationsMessages];
+export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages, applicationMessages, operationsMessages];
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -106,7 +109,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     rateLimiter,
     loadAccount: (id: number) => loadViewAccount(db, id),
     footerAgencies: directory.footer,
-    menu: [...identityMenu],
+    menu: [...applicationMenu, ...identityMenu],
   };
   const pageContext = createPageContext(platformDeps);
 
@@ -118,6 +121,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
       tags: [
         { name: 'operations', description: 'Health, readiness and metrics' },
         { name: 'identity', description: 'Agencies, departments and accounts' },
+        { name: 'catalogue', description: 'Services, their rules and public processing figures' },
       ],
     },
   });
@@ -125,7 +129,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await registerPlatform(app, platformDeps);
 
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
-  await app.register(catalogueRoutes({ pageContext, directory }));
+  await app.register(catalogueRoutes({ db, pageContext, directory, timeZone: config.timeZone, figures: (serviceId) => serviceFigures(db, serviceId, config.timeZone) }));
+  await app.register(applicationRoutes({ db, pageContext, directory, timeZone: config.timeZone, events: createStepEvents() }));
   await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl, production }));
   await app.register(
     oidcRoutes({ db, encryption, pageContext, sessions, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),

@@ -3,7 +3,8 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
 import { seedRegistry } from './modules/registry/index.ts';
-import { listDemoAccounts, seedIdentity, type SeededAccount } from './modules/identity/index.ts';
+import { departmentRefs, listDemoAccounts, seedIdentity, type SeededAccount } from './modules/identity/index.ts';
+import { seedCatalogue } from './modules/catalogue/index.ts';
 import { notify } from './modules/notifications/index.ts';
 
 const SEED_LOCK = 7_261_123;
@@ -13,6 +14,7 @@ export interface SeedResult {
   accounts: SeededAccount[];
   residents?: number;
   businesses?: number;
+  services?: number;
 }
 
 /**
@@ -29,9 +31,10 @@ export async function seedDemoData(database: Database, config: Pick<Config, 'dem
     const encryption = createFieldEncryption(config.dataKey);
     const registry = await seedRegistry(tx, { seed: config.demoSeed, residents: config.demoResidents, encryption });
     const accounts = await seedIdentity(tx, registry.adultsWithEmail.slice(0, 3));
+    const services = await seedCatalogue(tx, await departmentRefs(tx));
     const first = await tx.selectFrom('accounts').select('id').where('username', '=', 'resident1').executeTakeFirst();
     if (first) await notify(tx, { accountId: first.id, template: 'notifications.welcome', link: '/', email: true });
-    return { seeded: true, accounts, residents: registry.residents, businesses: registry.businesses };
+    return { seeded: true, accounts, residents: registry.residents, businesses: registry.businesses, services };
   });
   if (!result.seeded) result.accounts = await listDemoAccounts(database.db);
   return result;

@@ -7,14 +7,17 @@ export interface Actor {
   accountId: number;
   kind: 'resident' | 'official';
   agencyId: number | null;
+  departmentId: number | null;
+  /** name as shown to others; for officials it carries their position (주무관 …) */
+  displayName: string;
   roles: Array<{ role: Role; agencyId: number }>;
 }
 
 export async function loadActor(db: Executor, accountId: number): Promise<Actor | undefined> {
-  const account = await db.selectFrom('accounts').select(['id', 'kind', 'agency_id', 'status']).where('id', '=', accountId).executeTakeFirst();
+  const account = await db.selectFrom('accounts').select(['id', 'kind', 'agency_id', 'department_id', 'display_name', 'status']).where('id', '=', accountId).executeTakeFirst();
   if (!account || account.status !== 'active') return undefined;
   const roles = await db.selectFrom('account_roles').select(['role', 'agency_id']).where('account_id', '=', accountId).execute();
-  return { accountId: account.id, kind: account.kind, agencyId: account.agency_id, roles: roles.map((r) => ({ role: r.role as Role, agencyId: r.agency_id })) };
+  return { accountId: account.id, kind: account.kind, agencyId: account.agency_id, departmentId: account.department_id, displayName: account.display_name, roles: roles.map((r) => ({ role: r.role as Role, agencyId: r.agency_id })) };
 }
 
 export function hasRole(actor: Actor, role: Role, agencyId: number): boolean {

@@ -27,7 +27,7 @@ export function createAgencyDirectory(db: Db) {
         phone: a.phone,
         email: a.email,
         address: pick(locale, a.address_ko, a.address_en),
-        departments: rows.departments.filter((d) => d.agency_id === a.id).map((d) => ({ name: pick(locale, d.name_ko, d.name_en), phone: d.phone })),
+        departments: rows.departments.filter((d) => d.agency_id === a.id).map((d) => ({ id: d.id, code: d.code, name: pick(locale, d.name_ko, d.name_en), phone: d.phone })),
       };
     });
     const footer = rows.agencies.filter((a) => a.parent_id === null).map((a) => ({ name: pick(locale, a.name_ko, a.name_en), phone: a.phone, website: a.website }));
@@ -44,6 +44,14 @@ export function createAgencyDirectory(db: Db) {
     },
     list(locale: Locale): AgencyView[] {
       return views[locale].list;
+    },
+    /** A department with its agency, as the public sees them, or undefined. */
+    department(locale: Locale, departmentId: number): { agency: AgencyView; department: AgencyView['departments'][number] } | undefined {
+      for (const agency of views[locale].list) {
+        const department = agency.departments.find((d) => d.id === departmentId);
+        if (department) return { agency, department };
+      }
+      return undefined;
     },
   };
 }

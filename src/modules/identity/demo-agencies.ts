@@ -81,6 +81,7 @@ export const demoAgencies: DemoAgency[] = [
     departments: [
       { code: 'CIV', nameKo: '민원여권과', nameEn: 'Civil Affairs and Passport Division', phone: '02-000-7101' },
       { code: 'BLD', nameKo: '건축과', nameEn: 'Building Permits Division', phone: '02-000-7102' },
+      { code: 'PLN', nameKo: '도시관리과', nameEn: 'Urban Management Division', phone: '02-000-7103' },
     ],
   },
   {
@@ -90,6 +91,8 @@ export const demoAgencies: DemoAgency[] = [
     departments: [
       { code: 'CIV', nameKo: '민원여권과', nameEn: 'Civil Affairs and Passport Division', phone: '02-000-8101' },
       { code: 'BLD', nameKo: '건축과', nameEn: 'Building Permits Division', phone: '02-000-8102' },
+      { code: 'DSN', nameKo: '도시디자인과', nameEn: 'Urban Design Division', phone: '02-000-8103' },
+      { code: 'HLT', nameKo: '위생과', nameEn: 'Sanitation Division', phone: '02-000-8104' },
     ],
   },
 ];

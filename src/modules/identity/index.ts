@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import type { ViewAccount } from '../../platform/views/context.ts';
 import { findAccountById } from './repository.ts';
 
@@ -11,6 +11,8 @@ export { createOfficial, type CreateOfficialOptions } from './create-official.ts
 export { seedIdentity, listDemoAccounts, type SeededAccount, type DemoResidentForAccount } from './seed-identity.ts';
 export { DEMO_PASSWORD } from './demo-agencies.ts';
 export { roles, type Role } from './roles.ts';
+export { loadActor, hasRole, type Actor } from './actor.ts';
+export { departmentsOf } from './repository.ts';
 export { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
 export { createSecondFactor, type SecondFactor } from './second-factor.ts';
 
@@ -34,3 +36,37 @@ export { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
 export { registerOidcClient, listOidcClients, disableOidcClient, type RegisteredClient } from './oidc-clients.ts';
 export { purgeOidcPayloads } from './oidc-adapter.ts';
 export { OIDC_SCOPES } from './oidc-claims.ts';
+
+/** Agency and department ids by `AGENCY/DEPARTMENT` code, for seeding other modules. */
+export async function departmentRefs(db: Executor): Promise<Map<string, { agencyId: number; departmentId: number }>> {
+  const rows = await db.selectFrom('departments').innerJoin('agencies', 'agencies.id', 'departments.agency_id').select(['agencies.code as agency', 'departments.code', 'departments.id', 'departments.agency_id']).execute();
+  return new Map(rows.map((r) => [`${r.agency}/${r.code}`, { agencyId: r.agency_id, departmentId: r.id }]));
+}
+
+/** Active officials of a department with their roles there, for assigning work. */
+export async function departmentOfficials(db: Executor, agencyId: number, departmentId: number): Promise<Array<{ id: number; displayName: string; roles: string[] }>> {
+  const rows = await db
+    .selectFrom('accounts')
+    .leftJoin('account_roles', (j) => j.onRef('account_roles.account_id', '=', 'accounts.id').on('account_roles.agency_id', '=', agencyId))
+    .select(['accounts.id', 'accounts.display_name', 'account_roles.role'])
+    .where('accounts.kind', '=', 'official')
+    .where('accounts.status', '=', 'active')
+    .where('accounts.agency_id', '=', agencyId)
+    .where('accounts.department_id', '=', departmentId)
+    .orderBy('accounts.display_name')
+    .execute();
+  const byId = new Map<number, { id: number; displayName: string; roles: string[] }>();
+  for (const r of rows) {
+    const entry = byId.get(r.id) ?? { id: r.id, displayName: r.display_name, roles: [] };
+    if (r.role) entry.roles.push(r.role);
+    byId.set(r.id, entry);
+  }
+  return [...byId.values()];
+}
+
+/** Display names of accounts by id (officials' names on queues and timelines). */
+export async function displayNames(db: Executor, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('accounts').select(['id', 'display_name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}

@@ -49,21 +49,29 @@ export interface BusinessRecord {
   nameKo: string;
   nameEn: string;
   representativeResidentId: number;
+  industryCode: string;
+  openedOn: string;
 }
+
+const businessColumns = ['id', 'registration_no', 'name_ko', 'name_en', 'representative_resident_id', 'industry_code', 'opened_on'] as const;
+type BusinessRow = { id: number; registration_no: string; name_ko: string; name_en: string; representative_resident_id: number; industry_code: string; opened_on: string };
+const toBusiness = (row: BusinessRow): BusinessRecord => ({
+  id: row.id, registrationNo: row.registration_no, nameKo: row.name_ko, nameEn: row.name_en, representativeResidentId: row.representative_resident_id, industryCode: row.industry_code, openedOn: row.opened_on,
+});
 
 /** A business on the register by its registration number (with or without hyphens). */
 export async function findBusinessByNumber(db: Executor, registrationNo: string): Promise<BusinessRecord | undefined> {
   const digits = registrationNo.replace(/\D/g, '');
   if (digits.length !== 10) return undefined;
   const formatted = `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
-  const row = await db.selectFrom('businesses').select(['id', 'registration_no', 'name_ko', 'name_en', 'representative_resident_id']).where('registration_no', '=', formatted).executeTakeFirst();
-  return row ? { id: row.id, registrationNo: row.registration_no, nameKo: row.name_ko, nameEn: row.name_en, representativeResidentId: row.representative_resident_id } : undefined;
+  const row = await db.selectFrom('businesses').select(businessColumns).where('registration_no', '=', formatted).executeTakeFirst();
+  return row ? toBusiness(row) : undefined;
 }
 
 export async function findBusinessesByIds(db: Executor, ids: number[]): Promise<BusinessRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('businesses').select(['id', 'registration_no', 'name_ko', 'name_en', 'representative_resident_id']).where('id', 'in', ids).orderBy('name_ko').execute();
-  return rows.map((row) => ({ id: row.id, registrationNo: row.registration_no, nameKo: row.name_ko, nameEn: row.name_en, representativeResidentId: row.representative_resident_id }));
+  const rows = await db.selectFrom('businesses').select(businessColumns).where('id', 'in', ids).orderBy('name_ko').execute();
+  return rows.map(toBusiness);
 }
 
 export interface ResidentFacts {

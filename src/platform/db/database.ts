@@ -40,6 +40,10 @@ export interface DatabaseOptions {
 }
 
 const INT8 = 20;
+// A `date` is a calendar day, not an instant: keep it as `YYYY-MM-DD` rather than a Date at
+// some zone's midnight.
+const DATE = 1082;
+const asText = (value: string) => value;
 const parseInt8 = (value: string) => Number(value);
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite under dataDir. */
@@ -81,7 +85,7 @@ async function openPGliteThread(dataDir: string): Promise<Database> {
 
 async function openPGlite(dataDir: string): Promise<Database> {
   const pgdata = pgdataOf(dataDir);
-  const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: { [INT8]: parseInt8 } });
+  const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: { [INT8]: parseInt8, [DATE]: asText } });
   return embedded(pglite, true, { pglite, dumpDataDir: () => pglite.dumpDataDir('gzip'), close: () => pglite.close() });
 }
 
@@ -91,7 +95,7 @@ async function openPostgres(url: string, poolSize: number, schema?: string): Pro
     max: poolSize,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === INT8 ? parseInt8 : oid === DATE ? asText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });

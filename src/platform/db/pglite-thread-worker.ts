@@ -16,13 +16,14 @@ export type ThreadResponse =
 
 const { dataDir } = workerData as { dataDir: string | undefined };
 const INT8 = 20;
+const DATE = 1082; // kept as `YYYY-MM-DD`, as in database.ts
 
 // Below the HTTP thread, above password hashing: a request's queries come before the next
 // request's hashing, and a health check comes before both.
 lowerThreadPriority(5);
 
 async function main() {
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: { [INT8]: (value: string) => Number(value) } });
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: { [INT8]: (value: string) => Number(value), [DATE]: (value: string) => value } });
   const port = parentPort!;
   port.on('message', async (request: ThreadRequest) => {
     let response: ThreadResponse;

@@ -284,7 +284,89 @@ export interface AssistedSessionsTable {
   created_at: DbTime;
 }
 
+export interface LocalText {
+  ko: string;
+  en: string;
+}
+
+export interface ServicesTable {
+  id: Generated<number>;
+  code: string;
+  agency_id: number;
+  created_at: DbTime;
+}
+
+export interface ServiceVersionsTable {
+  service_id: number;
+  version: number;
+  department_id: number;
+  name_ko: string;
+  name_en: string;
+  summary_ko: string;
+  summary_en: string;
+  applicant_kinds: Array<'resident' | 'business'>;
+  legal_basis_ko: string;
+  legal_basis_en: string;
+  documents: Json<LocalText[]>;
+  fee_minor: ColumnType<number, number | undefined, number>;
+  currency: Generated<string>;
+  period_days: number;
+  steps: Json<LocalText[]>;
+  form: Json<unknown>;
+  rules: Json<unknown> | null;
+  created_by: number | null;
+  created_at: DbTime;
+  published_at: Date | null;
+}
+
+export interface HolidaysTable {
+  day: ColumnType<string, string, string>;
+  name_ko: string;
+  name_en: string;
+}
+
+export interface ApplicationsTable {
+  id: Generated<number>;
+  receipt_no: string | null;
+  service_id: number;
+  service_version: number;
+  agency_id: number;
+  department_id: number;
+  applicant_account_id: number;
+  business_id: number | null;
+  answers: Json<Record<string, string | number | boolean>>;
+  status: Generated<string>;
+  assignee_account_id: number | null;
+  submitted_at: Date | null;
+  due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_at: Date | null;
+  escalated_at: Date | null;
+  created_at: DbTime;
+  updated_at: DbTime;
+}
+
+export interface ApplicationStepsTable {
+  id: Generated<number>;
+  application_id: number;
+  seq: number;
+  action: string;
+  status_after: string;
+  actor_kind: 'applicant' | 'official' | 'system';
+  actor_account_id: number | null;
+  actor_name: string | null;
+  assisted_by_account_id: number | null;
+  department_id: number | null;
+  note: string | null;
+  details: Json;
+  recorded_at: DbTime;
+}
+
 export interface DB {
+  holidays: HolidaysTable;
+  applications: ApplicationsTable;
+  application_steps: ApplicationStepsTable;
+  services: ServicesTable;
+  service_versions: ServiceVersionsTable;
   schema_migrations: SchemaMigrationsTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;

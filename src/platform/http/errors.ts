@@ -27,6 +27,8 @@ export const errorStatus = {
   NOT_REPRESENTATIVE: 403,
   AGENCY_NOT_FOUND: 404,
   DEPARTMENT_NOT_FOUND: 404,
+  // applications
+  BUSINESS_REQUIRED: 422,
   // notifications
   NOTIFICATION_NOT_FOUND: 404,
 } as const;

@@ -25,6 +25,8 @@ export interface PageContext {
 export interface MenuItem {
   href: string;
   labelKey: string;
+  /** shown only to this kind of signed-in account */
+  for?: 'resident' | 'official';
 }
 
 export interface FooterAgency {

@@ -21,7 +21,8 @@ export interface LayoutProps {
 /** The KRDS page frame shared by every module's pages. */
 export function Layout({ ctx, title, children, scripts = [] }: LayoutProps) {
   const { t } = ctx;
-  const menu = ctx.menu.map((m) => [m.href, t(m.labelKey)] as const);
+  // Entries for one kind of account appear only to it (an official's work queue).
+  const menu = ctx.menu.filter((m) => !m.for || m.for === ctx.account?.kind).map((m) => [m.href, t(m.labelKey)] as const);
   return (
     <html lang={ctx.locale}>
       <head>

@@ -10,7 +10,7 @@ export interface AgencyView {
   phone: string;
   email: string;
   address: string;
-  departments: Array<{ name: string; phone: string }>;
+  departments: Array<{ id: number; code: string; name: string; phone: string }>;
 }
 
 export function AgenciesPage({ ctx, agencies }: { ctx: PageContext; agencies: AgencyView[] }) {

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MenuItem } from '../../platform/views/context.ts';
+
+export { applicationMessages } from './messages.ts';
+export { applicationRoutes, type ApplicationRouteDeps } from './routes.ts';
+export { createStepEvents, type StepEvents } from './step-events.ts';
+export { serviceFigures } from './service-figures.ts';
+
+export const applicationMigrations = { owner: 'applications', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
+export const applicationMenu: MenuItem[] = [
+  { href: '/services', labelKey: 'menu.services' },
+  { href: '/applications', labelKey: 'menu.applications', for: 'resident' },
+  { href: '/work', labelKey: 'menu.work', for: 'official' },
+];

@@ -1,0 +1,91 @@
+import type { Executor } from '../../platform/db/database.ts';
+import { DomainError } from '../../platform/http/errors.ts';
+import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
+import { notify } from '../notifications/index.ts';
+import type { FormData } from '../catalogue/index.ts';
+import { findServiceVersion } from '../catalogue/index.ts';
+import { holidaySet, insertStep, lockApplication, stepsOf, writeProjection, type ApplicationRow } from './repository.ts';
+import { allowedActions, decisions, nextStatus, statusFromSteps, type Action, type ActorKind, type Status } from './workflow.ts';
+import { deadlineOf } from './working-days.ts';
+
+export interface StepInput {
+  action: Action;
+  actorKind: ActorKind;
+  actorAccountId: number | null;
+  actorName: string | null;
+  /** roles of an official actor in the application's agency, to name the allowed actions */
+  actorRoles?: readonly string[];
+  assistedBy?: number | null;
+  note?: string | null;
+  details?: Record<string, unknown>;
+  outcome?: 'approved' | 'rejected';
+  /** forward: the department that takes it over */
+  moveTo?: number;
+  /** claim / assign: who works on it; undefined keeps the current assignee */
+  assignee?: number | null;
+  receiptNo?: string;
+  answers?: FormData;
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+export interface RecordedStep {
+  application: ApplicationRow;
+  status: Status;
+  stepId: number;
+}
+
+/**
+ * Appends one step to a locked application, after checking that its current status (as
+ * its steps say) allows the action, and rewrites the queue projection from the steps.
+ * The caller has checked who the actor is; pass its transaction.
+ * @throws DomainError NOT_FOUND, ACTION_NOT_ALLOWED (409, with the allowed actions)
+ */
+export async function recordStep(tx: Executor, applicationId: number, input: StepInput, timeZone: string): Promise<RecordedStep> {
+  const app = await lockApplication(tx, applicationId);
+  if (!app) throw new DomainError('NOT_FOUND');
+  const steps = await stepsOf(tx, applicationId);
+  const status = statusFromSteps(steps.map((s) => ({ action: s.action as Action, ...(s.action === 'decide' ? { outcome: s.status_after as 'approved' | 'rejected' } : {}) })));
+  let after: Status;
+  try {
+    after = nextStatus(status, { action: input.action, ...(input.outcome ? { outcome: input.outcome } : {}) });
+  } catch {
+    const allowed = allowedActions(status, input.actorKind, input.actorRoles ?? []);
+    throw new DomainError('ACTION_NOT_ALLOWED', 'applications.error.notAllowed', { allowed, params: { status, allowed: allowed.join(', ') } });
+  }
+  const service = await findServiceVersion(tx, app.service_id, app.service_version);
+  if (!service) throw new Error(`application ${applicationId}: service version missing`);
+  const departmentId = input.moveTo ?? app.department_id;
+  const step = await insertStep(tx, {
+    applicationId, seq: steps.length + 1, action: input.action, statusAfter: after, actorKind: input.actorKind, actorAccountId: input.actorAccountId, actorName: input.actorName,
+    assistedBy: input.assistedBy ?? null, departmentId: app.department_id, note: input.note ?? null,
+    details: { ...(input.details ?? {}), ...(input.moveTo ? { toDepartmentId: input.moveTo } : {}), ...(input.assignee !== undefined ? { assigneeAccountId: input.assignee } : {}) },
+  });
+  const timed = [...steps.map((s) => ({ action: s.action, recordedAt: s.recorded_at })), { action: input.action, recordedAt: step.recordedAt }];
+  const deadline = deadlineOf(timed, service.periodDays, await holidaySet(tx), timeZone);
+  // A forwarded application waits for someone in the new department to pick it up.
+  const assignee = input.moveTo ? null : input.assignee !== undefined ? input.assignee : app.assignee_account_id;
+  await writeProjection(tx, applicationId, {
+    status: after,
+    departmentId,
+    assigneeAccountId: assignee,
+    dueDate: deadline.due,
+    ...(input.receiptNo ? { receiptNo: input.receiptNo, submittedAt: 'now' as const } : {}),
+    ...(decisions.has(after) !== decisions.has(status) ? { decided: decisions.has(after) } : {}),
+    ...(input.action === 'escalate' ? { escalated: true } : {}),
+    ...(input.answers ? { answers: input.answers } : {}),
+  });
+  await writeAuditEvent(tx, {
+    action: 'applications.step.recorded',
+    actor: { accountId: input.actorAccountId, agencyId: input.actorKind === 'official' ? app.agency_id : null },
+    onBehalfOfAccountId: input.assistedBy ? app.applicant_account_id : null,
+    subject: { type: 'application', id: applicationId },
+    requestId: input.requestId ?? null,
+    ip: input.ip ?? null,
+    details: { action: input.action, seq: steps.length + 1, status: after, ...(input.assistedBy ? { assistedBy: input.assistedBy } : {}) },
+  });
+  if (input.actorKind !== 'applicant' && input.action !== 'claim' && input.action !== 'assign' && input.action !== 'escalate') {
+    await notify(tx, { accountId: app.applicant_account_id, template: `applications.notice.${after}`, params: { receiptNo: app.receipt_no ?? input.receiptNo ?? '', serviceKo: service.name.ko, serviceEn: service.name.en }, link: `/applications/${applicationId}`, email: true });
+  }
+  return { application: app, status: after, stepId: step.id };
+}
