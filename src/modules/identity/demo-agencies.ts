@@ -110,6 +110,7 @@ export const demoOfficials: DemoOfficial[] = [
   { username: 'mois.admin', displayName: '관리자 최서윤', agency: 'MOIS', department: 'DGP', roles: ['agency-admin'] },
   { username: 'jongno.clerk', displayName: '주무관 박도현', agency: 'SMG-JONGNO', department: 'BLD', roles: ['clerk'] },
   { username: 'jongno.approver', displayName: '팀장 윤가은', agency: 'SMG-JONGNO', department: 'BLD', roles: ['approver', 'head-of-department'] },
+  { username: 'jongno.planner', displayName: '주무관 한서진', agency: 'SMG-JONGNO', department: 'PLN', roles: ['clerk'] },
   { username: 'gangnam.clerk', displayName: '주무관 정우진', agency: 'SMG-GANGNAM', department: 'CIV', roles: ['clerk'] },
   { username: 'smg.auditor', displayName: '감사관 오하린', agency: 'SMG', department: 'CIV', roles: ['auditor'] },
   { username: 'pps.officer', displayName: '사무관 강민재', agency: 'PPS', department: 'EPB', roles: ['clerk', 'approver'] },

@@ -1,0 +1,286 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { testApp, signIn, csrfFrom, cookiesFrom, type TestApp } from '../../../test/support/test-app.ts';
+
+// Applying, processing and tracking: who may do what to an application, and that every
+// step is a fact stamped by the database that nobody can change.
+
+let t: TestApp;
+const browsers = new Map<string, string>();
+
+before(async () => {
+  t = await testApp();
+});
+after(async () => t.close());
+
+/** A signed-in browser: keeps its cookie, posts forms with the CSRF token of a page. */
+async function as(username: string) {
+  let cookie = browsers.get(username) ?? (await signIn(t.app, username));
+  browsers.set(username, cookie);
+  return {
+    async get(url: string) {
+      const res = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+      cookie = cookiesFrom(res, cookie);
+      browsers.set(username, cookie);
+      return res;
+    },
+    async post(url: string, payload: Record<string, string> = {}) {
+      const page = await t.app.inject({ method: 'GET', url: '/services', headers: { cookie } });
+      cookie = cookiesFrom(page, cookie);
+      const res = await t.app.inject({ method: 'POST', url, headers: { cookie }, payload: { ...payload, _csrf: csrfFrom(page.body) } });
+      cookie = cookiesFrom(res, cookie);
+      browsers.set(username, cookie);
+      return res;
+    },
+  };
+}
+
+const idFrom = (location: string | undefined) => Number(/\/applications\/(\d+)/.exec(location ?? '')?.[1]);
+
+async function fileBuildingPermit(username = 'resident1'): Promise<number> {
+  const me = await as(username);
+  const started = await me.post('/services/building-permit/apply');
+  assert.equal(started.statusCode, 303);
+  const id = idFrom(started.headers.location as string);
+  assert.equal((await me.post(`/applications/${id}/edit/site`, { siteAddress: '서울특별시 종로구 청운동 12-3', use: 'detached-house', floorArea: '180', floors: '2', go: 'next' })).statusCode, 303);
+  assert.equal((await me.post(`/applications/${id}/edit/architect`, { architectName: '김건축', architectLicence: '12345', go: 'next' })).statusCode, 303);
+  assert.equal((await me.post(`/applications/${id}/edit/contact`, { contactPhone: '010-1234-5678', declaration: 'true', go: 'next' })).statusCode, 303);
+  const submitted = await me.post(`/applications/${id}/submit`);
+  assert.equal(submitted.statusCode, 303);
+  return id;
+}
+
+const steps = (id: number) => t.database.db.selectFrom('application_steps').selectAll().where('application_id', '=', id).orderBy('seq').execute();
+
+test('a page of the form with mistakes comes back with each error at its field, and what was typed is kept', async () => {
+  const me = await as('resident2');
+  const id = idFrom((await me.post('/services/building-permit/apply')).headers.location as string);
+  const res = await me.post(`/applications/${id}/edit/site`, { siteAddress: '종로구 청운동 1', use: 'detached-house', floorArea: 'many', floors: '200', hasBasement: 'true', go: 'next' });
+  assert.equal(res.statusCode, 422);
+  assert.match(res.body, /숫자로 입력해 주세요|Enter a number/);
+  assert.match(res.body, /60 이하여야 합니다|Must be 60 or less/);
+  assert.match(res.body, /value="many"/, 'the mistyped number is shown as typed');
+  assert.match(res.body, /href="#f-floorArea"/, 'the summary links to the field');
+  // The basement depth is asked because there is a basement, and it is required.
+  assert.match(res.body, /id="f-basementDepth-error"/);
+  // Nothing typed is lost: the draft holds it.
+  const draft = await t.database.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(draft.answers.siteAddress, '종로구 청운동 1');
+  assert.equal(draft.answers.floorArea, 'many');
+  // Coming back to the page shows the saved answers.
+  const again = await me.get(`/applications/${id}/edit/site`);
+  assert.match(again.body, /종로구 청운동 1/);
+});
+
+test('an answer to a question that no longer applies is dropped', async () => {
+  const me = await as('resident2');
+  const id = idFrom((await me.post('/services/building-permit/apply')).headers.location as string);
+  await me.post(`/applications/${id}/edit/site`, { siteAddress: 'a', use: 'office', floorArea: '100', floors: '3', hasBasement: 'true', basementDepth: '5', go: 'next' });
+  await me.post(`/applications/${id}/edit/site`, { siteAddress: 'a', use: 'office', floorArea: '100', floors: '3', basementDepth: '5', go: 'next' });
+  const draft = await t.database.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(draft.answers.hasBasement, false);
+  assert.equal('basementDepth' in draft.answers, false);
+});
+
+test('a resident files a building permit and gets a receipt number, a deadline and an inbox notice', async () => {
+  const id = await fileBuildingPermit();
+  const app = await t.database.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(app.status, 'submitted');
+  assert.match(app.receipt_no ?? '', /^\d{8}-\d{7}$/);
+  assert.match(app.due_date ?? '', /^\d{4}-\d{2}-\d{2}$/);
+  const me = await as('resident1');
+  const page = await me.get(`/applications/${id}?done=submitted`);
+  assert.equal(page.statusCode, 200);
+  assert.ok(page.body.includes(app.receipt_no!));
+  const notice = await t.database.db.selectFrom('notifications').select('template').where('account_id', '=', app.applicant_account_id).where('template', '=', 'applications.notice.received').executeTakeFirst();
+  assert.ok(notice, 'the applicant has an inbox notice');
+  const mine = await me.get('/applications');
+  assert.ok(mine.body.includes(app.receipt_no!));
+});
+
+test('another resident cannot see, change, withdraw or watch an application', async () => {
+  const id = await fileBuildingPermit();
+  const other = await as('resident3');
+  assert.equal((await other.get(`/applications/${id}`)).statusCode, 404);
+  assert.equal((await other.get(`/applications/${id}/events`)).statusCode, 404);
+  assert.equal((await other.post(`/applications/${id}/withdraw`)).statusCode, 404);
+  assert.equal((await other.post(`/applications/${id}/resubmit`, { siteAddress: 'x' })).statusCode, 404);
+  assert.equal((await other.post(`/applications/${id}/edit/site`, { siteAddress: 'x' })).statusCode, 404);
+  assert.equal((await steps(id)).length, 1);
+  const anonymous = await t.app.inject({ method: 'GET', url: `/applications/${id}` });
+  assert.equal(anonymous.statusCode, 303);
+});
+
+test('a submitted application cannot be edited as a draft', async () => {
+  const id = await fileBuildingPermit();
+  const me = await as('resident1');
+  const res = await me.post(`/applications/${id}/edit/site`, { siteAddress: 'changed afterwards' });
+  assert.equal(res.statusCode, 409);
+  const app = await t.database.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(app.answers.siteAddress, '서울특별시 종로구 청운동 12-3');
+});
+
+test('officials of another agency or another department cannot act; a clerk cannot approve', async () => {
+  const id = await fileBuildingPermit();
+  const gangnam = await as('gangnam.clerk');
+  assert.equal((await gangnam.get(`/work/applications/${id}`)).statusCode, 404);
+  assert.equal((await gangnam.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 404);
+  const planner = await as('jongno.planner'); // same agency, another department
+  assert.equal((await planner.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 403);
+  const auditor = await as('smg.auditor');
+  assert.equal((await auditor.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 404);
+  const resident = await as('resident1');
+  assert.equal((await resident.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 404);
+  const clerk = await as('jongno.clerk');
+  assert.equal((await clerk.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 303);
+  assert.equal((await clerk.post(`/work/applications/${id}/actions`, { action: 'approve' })).statusCode, 403);
+  assert.deepEqual((await steps(id)).map((s) => s.action), ['submit', 'accept']);
+});
+
+test('an action the status does not allow is refused with 409 and the allowed actions', async () => {
+  const id = await fileBuildingPermit();
+  const approver = await as('jongno.approver');
+  const res = await approver.post(`/work/applications/${id}/actions`, { action: 'approve' });
+  assert.equal(res.statusCode, 409);
+  assert.match(res.body, /accept/);
+  assert.match(res.body, /forward/);
+  const api = await t.app.inject({ method: 'POST', url: `/work/applications/${id}/actions`, headers: { cookie: browsers.get('jongno.approver')!, accept: 'application/json' }, payload: { action: 'approve' } });
+  assert.ok([403, 409].includes(api.statusCode), 'a form post without its CSRF token never records a step');
+  assert.equal((await steps(id)).length, 1);
+});
+
+test('a refusal and a supplement request need a reason', async () => {
+  const id = await fileBuildingPermit();
+  const clerk = await as('jongno.clerk');
+  await clerk.post(`/work/applications/${id}/actions`, { action: 'accept' });
+  const res = await clerk.post(`/work/applications/${id}/actions`, { action: 'request-supplement', note: '   ' });
+  assert.equal(res.statusCode, 422);
+  assert.match(res.body, /무엇을 보완해야 하는지|Say what needs to be supplemented/);
+});
+
+test('supplement, second department, approval: the whole building permit, with the deadline paused while waiting', async () => {
+  const id = await fileBuildingPermit();
+  const clerk = await as('jongno.clerk');
+  assert.equal((await clerk.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 303);
+  assert.equal((await clerk.post(`/work/applications/${id}/actions`, { action: 'claim' })).statusCode, 303);
+  assert.equal((await clerk.post(`/work/applications/${id}/actions`, { action: 'request-supplement', note: '배치도에 대지 경계선을 표시해 주세요.' })).statusCode, 303);
+  let app = await t.database.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(app.status, 'awaiting-supplement');
+  assert.equal(app.due_date, null, 'the deadline is paused');
+  const resident = await as('resident1');
+  const page = await resident.get(`/applications/${id}`);
+  assert.match(page.body, /배치도에 대지 경계선을 표시해 주세요/);
+  const notified = await t.database.db.selectFrom('notifications').select('id').where('account_id', '=', app.applicant_account_id).where('template', '=', 'applications.notice.awaiting-supplement').executeTakeFirst();
+  assert.ok(notified);
+  // A resubmission is checked like a submission.
+  const bad = await resident.post(`/applications/${id}/resubmit`, { siteAddress: '', use: 'detached-house', floorArea: '180', floors: '2', architectName: '김건축', architectLicence: '12345', contactPhone: '010-1234-5678', declaration: 'true' });
+  assert.equal(bad.statusCode, 422);
+  const good = await resident.post(`/applications/${id}/resubmit`, { siteAddress: '서울특별시 종로구 청운동 12-3 (경계 표시)', use: 'detached-house', floorArea: '180', floors: '2', architectName: '김건축', architectLicence: '12345', contactPhone: '010-1234-5678', declaration: 'true', note: '배치도를 고쳤습니다.' });
+  assert.equal(good.statusCode, 303);
+  app = await t.database.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(app.status, 'in-review');
+  assert.ok(app.due_date);
+  assert.equal(app.answers.siteAddress, '서울특별시 종로구 청운동 12-3 (경계 표시)');
+  // The Urban Management Division reviews it, then passes it back.
+  const departments = await t.database.db.selectFrom('departments').innerJoin('agencies', 'agencies.id', 'departments.agency_id').select(['departments.id', 'departments.code']).where('agencies.code', '=', 'SMG-JONGNO').execute();
+  const pln = departments.find((d) => d.code === 'PLN')!.id;
+  const bld = departments.find((d) => d.code === 'BLD')!.id;
+  assert.equal((await clerk.post(`/work/applications/${id}/actions`, { action: 'forward', toDepartmentId: String(pln) })).statusCode, 303);
+  assert.equal((await clerk.get(`/work/applications/${id}`)).statusCode, 403, 'once forwarded, the first department no longer acts on it');
+  const planner = await as('jongno.planner');
+  const queue = await planner.get('/work');
+  assert.ok(queue.body.includes(app.receipt_no!), "it is in the planner's queue");
+  assert.equal((await planner.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 303);
+  assert.equal((await planner.post(`/work/applications/${id}/actions`, { action: 'forward', toDepartmentId: String(bld) })).statusCode, 303);
+  const approver = await as('jongno.approver');
+  assert.equal((await approver.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 303);
+  assert.equal((await approver.post(`/work/applications/${id}/actions`, { action: 'approve' })).statusCode, 303);
+  app = await t.database.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(app.status, 'approved');
+  assert.ok(app.decided_at);
+  const all = await steps(id);
+  assert.deepEqual(all.map((s) => s.action), ['submit', 'accept', 'claim', 'request-supplement', 'resubmit', 'forward', 'accept', 'forward', 'accept', 'approve']);
+  assert.deepEqual(all.map((s) => s.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.equal(all.at(-1)!.actor_name, '팀장 윤가은');
+  // The timeline names each official and department, with server times in order.
+  const timeline = await resident.get(`/applications/${id}`);
+  assert.match(timeline.body, /주무관 박도현 · (건축과|Building Permits Division)/);
+  assert.match(timeline.body, /주무관 한서진 · (도시관리과|Urban Management Division)/);
+  for (let i = 1; i < all.length; i++) assert.ok(all[i]!.recorded_at >= all[i - 1]!.recorded_at);
+  // A decided application can no longer be withdrawn.
+  assert.equal((await resident.post(`/applications/${id}/withdraw`)).statusCode, 409);
+  // The public page counts the decision.
+  const open = await t.app.inject({ method: 'GET', url: '/api/v1/services/building-permit' });
+  const figures = open.json().figures;
+  assert.equal(figures.decided, 1);
+  assert.equal(figures.withinDeadlineShare, 1);
+});
+
+test('the applicant withdraws before a decision, and nobody can act on it afterwards', async () => {
+  const id = await fileBuildingPermit();
+  const resident = await as('resident1');
+  assert.equal((await resident.post(`/applications/${id}/withdraw`)).statusCode, 303);
+  const clerk = await as('jongno.clerk');
+  assert.equal((await clerk.post(`/work/applications/${id}/actions`, { action: 'accept' })).statusCode, 409);
+  assert.deepEqual((await steps(id)).map((s) => s.action), ['submit', 'withdraw']);
+});
+
+test('no step can be changed or deleted, not even by direct SQL', async () => {
+  const id = await fileBuildingPermit();
+  await assert.rejects(sql`update application_steps set note = 'rewritten' where application_id = ${id}`.execute(t.database.db), /append-only/);
+  await assert.rejects(sql`delete from application_steps where application_id = ${id}`.execute(t.database.db), /append-only/);
+  await assert.rejects(sql`truncate application_steps`.execute(t.database.db), /append-only/);
+  assert.equal((await steps(id)).length, 1);
+});
+
+test('a low-risk export declaration is cleared automatically, and the rule set that decided is on the timeline', async () => {
+  // A business representative with an account: link the first business of resident1's register record, if any, else make one.
+  const business = await t.database.db
+    .selectFrom('businesses')
+    .innerJoin('accounts', 'accounts.resident_id', 'businesses.representative_resident_id')
+    .select(['businesses.id', 'accounts.username', 'businesses.opened_on'])
+    .where('businesses.opened_on', '<', sql<string>`(current_date - interval '2 years')::date`)
+    .executeTakeFirst();
+  let username = business?.username;
+  let businessId = business?.id;
+  if (!business) {
+    const account = await t.database.db.selectFrom('accounts').select(['id', 'resident_id', 'username']).where('username', '=', 'resident2').executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .insertInto('businesses')
+      .values({ registration_no: '999-88-77777', name_ko: '나라무역', name_en: 'Nara Trading', representative_resident_id: account.resident_id!, industry_code: 'G46', address_ko: '서울', address_en: 'Seoul', opened_on: '2019-03-01' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    username = account.username;
+    businessId = row.id;
+  }
+  await t.database.db.insertInto('business_links').values({ account_id: (await t.database.db.selectFrom('accounts').select('id').where('username', '=', username!).executeTakeFirstOrThrow()).id, business_id: businessId! }).onConflict((oc) => oc.doNothing()).execute();
+  const me = await as(username!);
+  const declare = async (answers: Record<string, string>) => {
+    const started = await me.post('/services/export-declaration/apply', { businessId: String(businessId) });
+    assert.equal(started.statusCode, 303, started.body.slice(0, 200));
+    const id = idFrom(started.headers.location as string);
+    await me.post(`/applications/${id}/edit/goods`, { goodsDescription: 'Laptops', hsCode: '8471300000', quantity: '100', destination: 'VN', ...answers, go: 'next' });
+    await me.post(`/applications/${id}/edit/contact`, { contactPhone: '010-2222-3333', declaration: 'true', go: 'next' });
+    assert.equal((await me.post(`/applications/${id}/submit`)).statusCode, 303);
+    return id;
+  };
+  const cleared = await declare({ valueUsd: '42000' });
+  const clearedSteps = await steps(cleared);
+  assert.deepEqual(clearedSteps.map((s) => [s.action, s.actor_kind, s.status_after]), [['submit', 'applicant', 'submitted'], ['decide', 'system', 'approved']]);
+  assert.equal(clearedSteps[1]!.details.ruleSet, 'kcs-export-low-risk');
+  const page = await me.get(`/applications/${cleared}`);
+  assert.match(page.body, /kcs-export-low-risk/);
+  const inspected = await declare({ valueUsd: '42000', strategicGoods: 'true' });
+  assert.deepEqual((await steps(inspected)).map((s) => s.action), ['submit']);
+  const customs = await as('customs.officer');
+  const queue = await customs.get('/work');
+  const receipt = (await t.database.db.selectFrom('applications').select('receipt_no').where('id', '=', inspected).executeTakeFirstOrThrow()).receipt_no!;
+  assert.ok(queue.body.includes(receipt), 'the risky declaration waits for an inspector');
+});
+
+test('only businesses may file an export declaration', async () => {
+  const me = await as('resident3');
+  const res = await me.post('/services/export-declaration/apply');
+  assert.equal(res.statusCode, 422);
+});
