@@ -95,6 +95,8 @@ test('a resident files a building permit and gets a receipt number, a deadline a
   assert.ok(page.body.includes(app.receipt_no!));
   const notice = await t.database.db.selectFrom('notifications').select('template').where('account_id', '=', app.applicant_account_id).where('template', '=', 'applications.notice.received').executeTakeFirst();
   assert.ok(notice, 'the applicant has an inbox notice');
+  const inbox = await me.get('/inbox');
+  assert.match(inbox.body, /건축허가 신청: 접수되었습니다|Building permit: received/, 'in the reader’s language');
   const mine = await me.get('/applications');
   assert.ok(mine.body.includes(app.receipt_no!));
 });

@@ -85,7 +85,7 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
     details: { action: input.action, seq: steps.length + 1, status: after, ...(input.assistedBy ? { assistedBy: input.assistedBy } : {}) },
   });
   if (input.actorKind !== 'applicant' && input.action !== 'claim' && input.action !== 'assign' && input.action !== 'escalate') {
-    await notify(tx, { accountId: app.applicant_account_id, template: `applications.notice.${after}`, params: { receiptNo: app.receipt_no ?? input.receiptNo ?? '', serviceKo: service.name.ko, serviceEn: service.name.en }, link: `/applications/${applicationId}`, email: true });
+    await notify(tx, { accountId: app.applicant_account_id, template: `applications.notice.${after}`, params: { receiptNo: app.receipt_no ?? input.receiptNo ?? '', service: service.name }, link: `/applications/${applicationId}`, email: true });
   }
   return { application: app, status: after, stepId: step.id };
 }

@@ -44,7 +44,7 @@ export async function submitApplication(db: Db, o: SubmitApplicationOptions): Pr
     const receiptNo = await nextReceiptNo(tx, o.timeZone);
     const common = { requestId: o.requestId ?? null, ip: o.ip ?? null };
     let { status } = await recordStep(tx, o.applicationId, { action: 'submit', actorKind: 'applicant', actorAccountId: o.accountId, actorName: null, assistedBy: o.assistedBy ?? null, receiptNo, ...common }, o.timeZone);
-    await notify(tx, { accountId: o.accountId, template: 'applications.notice.received', params: { receiptNo, serviceKo: service.name.ko, serviceEn: service.name.en }, link: `/applications/${o.applicationId}`, email: true });
+    await notify(tx, { accountId: o.accountId, template: 'applications.notice.received', params: { receiptNo, service: service.name }, link: `/applications/${o.applicationId}`, email: true });
     const outcome = evaluateRules(service.rules, application.answers, facts);
     if (outcome && isDecisionRules(service.rules)) {
       ({ status } = await recordStep(

@@ -76,7 +76,7 @@ export const demoServices: DemoService[] = [
         fields: [
           text('siteAddress', t('대지 위치(지번)', 'Site address (lot number)'), { help: t('예: 서울특별시 종로구 청운동 12-3', 'For example 12-3 Cheongun-dong, Jongno-gu, Seoul') }),
           choice('use', t('주용도', 'Main use'), [['detached-house', t('단독주택', 'Detached house')], ['multi-family', t('다세대주택', 'Multi-family house')], ['neighbourhood', t('근린생활시설', 'Neighbourhood facility')], ['office', t('업무시설', 'Office')]]),
-          integer('floorArea', t('연면적', 'Total floor area'), 1, 100_000, { unit: t('㎡', 'm²') }),
+          integer('floorArea', t('연면적', 'Total floor area'), 1, 100_000, { unit: t('제곱미터', 'square metres') }),
           integer('floors', t('지상 층수', 'Floors above ground'), 1, 60),
           yesNo('hasBasement', t('지하층이 있습니다', 'There is a basement')),
           integer('basementDepth', t('지하층 깊이', 'Basement depth'), 1, 50, { unit: t('m', 'm'), showIf: { field: 'hasBasement', equals: true }, help: t('지하층이 있을 때만 적어 주세요.', 'Only if there is a basement.') }),
@@ -176,7 +176,7 @@ export const demoServices: DemoService[] = [
         fields: [
           choice('kind', t('종류', 'Kind'), [['wall-sign', t('벽면 간판', 'Wall sign')], ['projecting-sign', t('돌출 간판', 'Projecting sign')], ['banner', t('현수막', 'Banner')], ['rooftop', t('옥상 간판', 'Rooftop sign')]]),
           text('location', t('설치 장소', 'Where it goes')),
-          integer('areaSqm', t('면적', 'Area'), 1, 500, { unit: t('㎡', 'm²') }),
+          integer('areaSqm', t('면적', 'Area'), 1, 500, { unit: t('제곱미터', 'square metres') }),
           yesNo('illuminated', t('조명이 있습니다', 'It is lit')),
         ],
       },

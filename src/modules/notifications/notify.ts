@@ -3,11 +3,24 @@ import { enqueueJob } from '../../platform/jobs/jobs.ts';
 
 export const EMAIL_QUEUE = 'notifications.email';
 
+export type NotificationParams = Record<string, string | number | { ko: string; en: string }>;
+
+/** Placeholder values in one language: a `{ ko, en }` pair becomes the reader's. */
+export function paramsIn(params: unknown, locale: 'ko' | 'en'): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries((params ?? {}) as Record<string, unknown>)) {
+    if (typeof value === 'string' || typeof value === 'number') out[key] = value;
+    else if (value && typeof value === 'object' && locale in value) out[key] = String((value as Record<string, unknown>)[locale]);
+  }
+  return out;
+}
+
 export interface NotifyOptions {
   accountId: number;
   /** message-key prefix: `<template>.subject` and `<template>.body` must exist in the catalogue */
   template: string;
-  params?: Record<string, string | number>;
+  /** values for the message's placeholders; a `{ ko, en }` pair is read in the reader's language */
+  params?: NotificationParams;
   /** a path inside Nara the notification points to */
   link?: string;
   /** also send an e-mail (after commit, through the outbox) */

@@ -1,3 +1,4 @@
+import { paramsIn } from './notify.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { h } from 'preact';
@@ -31,7 +32,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): FastifyPluginAs
         .execute();
       const t = request.t;
       const items = rows.map((r) => {
-        const params = r.params as Record<string, string | number>;
+        const params = paramsIn(r.params, request.locale);
         return { id: r.id, subject: t(`${r.template}.subject`, params), body: t(`${r.template}.body`, params), link: r.link, createdAt: r.created_at, read: r.read_at !== null };
       });
       const ctx = await pageContext(request, reply, { form: true });

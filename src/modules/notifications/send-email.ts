@@ -1,3 +1,4 @@
+import { paramsIn } from './notify.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { I18n } from '../../platform/i18n/i18n.ts';
 import type { JobHandler } from '../../platform/jobs/jobs.ts';
@@ -21,12 +22,13 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * delivery is at-least-once.)
  */
 export function createEmailSender(deps: EmailSenderDeps): JobHandler {
-  async function deliver(m: { accountId: number | null; to: string; locale: 'ko' | 'en'; name: string | null; template: string; params: Record<string, string | number>; link: string | null; messageId: string }) {
+  async function deliver(m: { accountId: number | null; to: string; locale: 'ko' | 'en'; name: string | null; template: string; params: unknown; link: string | null; messageId: string }) {
     const already = await deps.db.selectFrom('mail_messages').select('id').where('message_id', '=', m.messageId).executeTakeFirst();
     if (already) return;
     const t = deps.i18n.translator(m.locale);
-    const subject = t(`${m.template}.subject`, m.params);
-    const body = t(`${m.template}.body`, m.params);
+    const params = paramsIn(m.params, m.locale);
+    const subject = t(`${m.template}.subject`, params);
+    const body = t(`${m.template}.body`, params);
     const link = m.link ? new URL(m.link, deps.publicUrl).toString() : null;
     const greeting = m.name ? t('notifications.mail.greeting', { name: m.name }) : null;
     const text = `${greeting ? `${greeting}\n\n` : ''}${body}\n${link ? `\n${link}\n` : ''}\n-- \n${t('notifications.mail.footer')}`;
@@ -47,7 +49,7 @@ export function createEmailSender(deps: EmailSenderDeps): JobHandler {
         locale: payload.locale === 'en' ? 'en' : 'ko',
         name: null,
         template: String(payload.template),
-        params: (payload.params ?? {}) as Record<string, string | number>,
+        params: payload.params ?? {},
         link: null,
         messageId: `<mail-job-${job.id}@nara>`,
       });
@@ -64,7 +66,7 @@ export function createEmailSender(deps: EmailSenderDeps): JobHandler {
       locale: contact.locale,
       name: contact.displayName,
       template: notification.template,
-      params: notification.params as Record<string, string | number>,
+      params: notification.params,
       link: notification.link,
       messageId: `<notification-${notificationId}@nara>`,
     });
