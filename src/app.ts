@@ -22,7 +22,7 @@ import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
-import { applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, serviceFigures } from './modules/applications/index.ts';
+import { applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const version: string = JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).version;
@@ -94,6 +94,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
         await throttle.purge();
         await purgeOidcPayloads(db);
         await directory.refresh();
+        await escalateOverdue(db, config.timeZone);
       },
     },
   });

@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './platform/db/database.ts';
 import { loadMigrations, migrate, pendingMigrations } from './platform/db/migrate.ts';
 import { migrationSources } from './app.ts';
 import { seedDemoData } from './seed.ts';
+import { listHolidays, removeHoliday, setHoliday } from './modules/applications/index.ts';
 import { createOfficial, disableOidcClient, listOidcClients, OIDC_SCOPES, registerOidcClient, roles } from './modules/identity/index.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
 import { DomainError } from './platform/http/errors.ts';
@@ -34,6 +35,11 @@ Commands:
   oidc-client list                the registered services, as JSON
   oidc-client disable --client-id ID
                                   stop a service signing anyone in and withdraw every consent to it
+  holiday list [--year YYYY]      the public holidays deadlines skip, as JSON
+  holiday set --date YYYY-MM-DD --name-ko "…" --name-en "…"
+                                  add a public holiday (or rename one)
+  holiday remove --date YYYY-MM-DD
+                                  remove a day from the holiday calendar
   backup [--out FILE]             embedded database: a .tar.gz of the data directory;
                                   PostgreSQL: a pg_dump custom-format file
   restore --from FILE             replace the database with a backup (stop Nara first)
@@ -154,6 +160,30 @@ async function main() {
             console.log(`Disabled ${values['client-id']}; its consents and tokens are withdrawn.`);
           } else {
             fail(`unknown oidc-client action ${action ?? '(none)'}\n\n${usage}`);
+          }
+        } catch (error) {
+          failWith(error);
+        }
+      });
+      return;
+    }
+    case 'holiday': {
+      const [action, ...args] = rest;
+      const { values } = parseArgs({ args, options: { date: { type: 'string' }, 'name-ko': { type: 'string' }, 'name-en': { type: 'string' }, year: { type: 'string' } } });
+      const by = process.env.USER ?? 'operator';
+      await withDatabase(config, async ({ db }) => {
+        await migrate(db, migrations);
+        try {
+          if (action === 'list') {
+            console.log(JSON.stringify(await listHolidays(db, values.year ? Number(values.year) : undefined), null, 2));
+          } else if (action === 'set') {
+            await setHoliday(db, { day: values.date ?? '', nameKo: values['name-ko'] ?? '', nameEn: values['name-en'] ?? '' }, by);
+            console.log(`Holiday ${values.date} set.`);
+          } else if (action === 'remove') {
+            if (!values.date) fail(`--date is required\n\n${usage}`);
+            console.log((await removeHoliday(db, values.date, by)) ? `Removed ${values.date}.` : `${values.date} was not a holiday.`);
+          } else {
+            fail(`unknown holiday action ${action ?? '(none)'}\n\n${usage}`);
           }
         } catch (error) {
           failWith(error);

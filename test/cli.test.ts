@@ -81,6 +81,21 @@ test('oidc-client create registers a service and prints its id and secret as JSO
   assert.match(nara('oidc-client', 'disable', '--client-id', client.client_id).out, /No active client has the id nara-/);
 });
 
+test('holiday set, list and remove keep the calendar deadlines are counted on', () => {
+  const set = nara('holiday', 'set', '--date', '2026-12-31', '--name-ko', '임시공휴일', '--name-en', 'Temporary holiday');
+  assert.equal(set.code, 0, set.out);
+  const listed = nara('holiday', 'list', '--year', '2026');
+  const days = JSON.parse(listed.out) as Array<{ day: string; nameEn: string }>;
+  assert.ok(days.some((d) => d.day === '2026-12-31' && d.nameEn === 'Temporary holiday'));
+  assert.ok(days.some((d) => d.day === '2026-09-25'), 'the demo calendar has Chuseok');
+  assert.ok(days.every((d) => d.day.startsWith('2026-')));
+  const bad = nara('holiday', 'set', '--date', '2026-02-30', '--name-ko', 'x', '--name-en', 'x');
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /Give the day as 2026-12-25/);
+  assert.match(nara('holiday', 'remove', '--date', '2026-12-31').out, /Removed 2026-12-31/);
+  assert.match(nara('holiday', 'remove', '--date', '2026-12-31').out, /was not a holiday/);
+});
+
 test('backup then restore brings the database back to the moment of the backup', () => {
   const made = nara('backup', '--out', backup);
   assert.equal(made.code, 0, made.out);

@@ -286,3 +286,26 @@ test('only businesses may file an export declaration', async () => {
   const res = await me.post('/services/export-declaration/apply');
   assert.equal(res.statusCode, 422);
 });
+
+test('an application past its deadline is reported to the head of department once, on its timeline', async () => {
+  const { escalateOverdue } = await import('./escalate-overdue.ts');
+  // An application filed years ago (steps can be inserted with any time, never changed).
+  const filed = await t.database.db.selectFrom('applications').selectAll().where('id', '=', await fileBuildingPermit()).executeTakeFirstOrThrow();
+  const { id } = await t.database.db
+    .insertInto('applications')
+    .values({ receipt_no: '20200102-9999999', service_id: filed.service_id, service_version: filed.service_version, agency_id: filed.agency_id, department_id: filed.department_id, applicant_account_id: filed.applicant_account_id, answers: JSON.stringify(filed.answers), status: 'submitted', submitted_at: '2020-01-02T01:00:00Z', due_date: '2020-01-16' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.database.db.insertInto('application_steps').values({ application_id: id, seq: 1, action: 'submit', status_after: 'submitted', actor_kind: 'applicant', actor_account_id: filed.applicant_account_id, department_id: filed.department_id, recorded_at: '2020-01-02T01:00:00Z' }).execute();
+  assert.ok((await escalateOverdue(t.database.db, t.config.timeZone)) >= 1);
+  assert.equal(await escalateOverdue(t.database.db, t.config.timeZone), 0, 'never twice');
+  assert.deepEqual((await steps(id)).map((s) => [s.action, s.actor_kind]), [['submit', 'applicant'], ['escalate', 'system']]);
+  const head = await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'jongno.approver').executeTakeFirstOrThrow();
+  const notice = await t.database.db.selectFrom('notifications').select('link').where('account_id', '=', head.id).where('template', '=', 'applications.notice.escalated').executeTakeFirst();
+  assert.equal(notice?.link, `/work/applications/${id}`);
+  const clerk = await as('jongno.clerk');
+  const queue = await clerk.get('/work?status=overdue');
+  const receipt = (await t.database.db.selectFrom('applications').select('receipt_no').where('id', '=', id).executeTakeFirstOrThrow()).receipt_no!;
+  assert.ok(queue.body.includes(receipt));
+  assert.match(queue.body, /부서장 보고됨|Reported to the head/);
+});

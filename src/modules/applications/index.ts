@@ -6,6 +6,8 @@ export { applicationMessages } from './messages.ts';
 export { applicationRoutes, type ApplicationRouteDeps } from './routes.ts';
 export { createStepEvents, type StepEvents } from './step-events.ts';
 export { serviceFigures } from './service-figures.ts';
+export { escalateOverdue } from './escalate-overdue.ts';
+export { listHolidays, setHoliday, removeHoliday, type Holiday } from './holiday-calendar.ts';
 
 export const applicationMigrations = { owner: 'applications', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
 export const applicationMenu: MenuItem[] = [
