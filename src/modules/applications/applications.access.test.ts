@@ -293,7 +293,7 @@ test('an application past its deadline is reported to the head of department onc
   const filed = await t.database.db.selectFrom('applications').selectAll().where('id', '=', await fileBuildingPermit()).executeTakeFirstOrThrow();
   const { id } = await t.database.db
     .insertInto('applications')
-    .values({ receipt_no: '20200102-9999999', service_id: filed.service_id, service_version: filed.service_version, agency_id: filed.agency_id, department_id: filed.department_id, applicant_account_id: filed.applicant_account_id, answers: JSON.stringify(filed.answers), status: 'submitted', submitted_at: '2020-01-02T01:00:00Z', due_date: '2020-01-16' })
+    .values({ receipt_no: '20200102-9999999', service_id: filed.service_id, service_version: filed.service_version, agency_id: filed.agency_id, department_id: filed.department_id, applicant_account_id: filed.applicant_account_id, answers: JSON.stringify(filed.answers), status: 'submitted', submitted_at: new Date('2020-01-02T01:00:00Z'), due_date: '2020-01-16' })
     .returning('id')
     .executeTakeFirstOrThrow();
   await t.database.db.insertInto('application_steps').values({ application_id: id, seq: 1, action: 'submit', status_after: 'submitted', actor_kind: 'applicant', actor_account_id: filed.applicant_account_id, department_id: filed.department_id, recorded_at: '2020-01-02T01:00:00Z' }).execute();
@@ -308,4 +308,59 @@ test('an application past its deadline is reported to the head of department onc
   const receipt = (await t.database.db.selectFrom('applications').select('receipt_no').where('id', '=', id).executeTakeFirstOrThrow()).receipt_no!;
   assert.ok(queue.body.includes(receipt));
   assert.match(queue.body, /부서장 보고됨|Reported to the head/);
+});
+
+test('feedback: only the applicant, only after a decision, once; improper requests reach the auditors trail', async () => {
+  const id = await fileBuildingPermit();
+  const me = await as('resident1');
+  assert.equal((await me.post(`/applications/${id}/feedback`, { satisfaction: '4', improperRequest: 'no' })).statusCode, 409, 'not before a decision');
+  const approver = await as('jongno.approver');
+  await approver.post(`/work/applications/${id}/actions`, { action: 'accept' });
+  await approver.post(`/work/applications/${id}/actions`, { action: 'approve' });
+  const page = await me.get(`/applications/${id}`);
+  assert.match(page.body, /부당한 것을 요구했나요|anything improper/);
+  const incomplete = await me.post(`/applications/${id}/feedback`, { satisfaction: '4', comment: '친절했습니다' });
+  assert.equal(incomplete.statusCode, 422);
+  assert.match(incomplete.body, /부당한 요구가 있었는지 골라 주세요|Say whether anything improper/);
+  assert.match(incomplete.body, /친절했습니다/, 'the comment is kept');
+  assert.equal((await (await as('resident3')).post(`/applications/${id}/feedback`, { satisfaction: '1', improperRequest: 'yes' })).statusCode, 404, 'another resident cannot rate it');
+  assert.equal((await me.post(`/applications/${id}/feedback`, { satisfaction: '2', improperRequest: 'yes', improperDetail: '급행료를 요구받았습니다' })).statusCode, 303);
+  assert.equal((await me.post(`/applications/${id}/feedback`, { satisfaction: '5', improperRequest: 'no' })).statusCode, 409, 'once');
+  const stored = await t.database.db.selectFrom('application_feedback').selectAll().where('application_id', '=', id).executeTakeFirstOrThrow();
+  assert.equal(stored.satisfaction, 2);
+  assert.equal(stored.improper_request, true);
+  const trail = await t.database.db.selectFrom('audit_events').select('details').where('action', '=', 'applications.improper-request.reported').where('subject_id', '=', String(id)).executeTakeFirst();
+  assert.ok(trail);
+  assert.equal(JSON.stringify(trail.details).includes('급행료'), false, 'the trail says where, not what the person wrote');
+});
+
+test('the integrity index is published only from ten responses, by service and by department', async () => {
+  const { processingRecord } = await import('./service-figures.ts');
+  const service = await t.database.db.selectFrom('services').innerJoin('service_versions', 'service_versions.service_id', 'services.id').select(['services.id', 'services.agency_id', 'service_versions.department_id']).where('services.code', '=', 'information-disclosure').executeTakeFirstOrThrow();
+  const applicant = await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'resident3').executeTakeFirstOrThrow();
+  // Decided applications with feedback, as months of work would leave them.
+  const decide = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const { id } = await t.database.db
+        .insertInto('applications')
+        .values({ receipt_no: `20261101-8${String(Math.random()).slice(2, 8)}`, service_id: service.id, service_version: 1, agency_id: service.agency_id, department_id: service.department_id, applicant_account_id: applicant.id, status: 'approved', submitted_at: sql<Date>`now() - interval '3 days'`, decided_at: sql<Date>`now()`, due_date: '2099-01-01' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await t.database.db.insertInto('application_feedback').values({ application_id: id, satisfaction: 5, improper_request: i === 0 }).execute();
+    }
+  };
+  await decide(9);
+  const nine = await processingRecord(t.database.db, { serviceId: service.id }, t.config.timeZone);
+  assert.equal(nine.integrity.responses, 9);
+  assert.equal(nine.integrity.index, null);
+  await decide(1);
+  const ten = await processingRecord(t.database.db, { serviceId: service.id }, t.config.timeZone);
+  assert.equal(ten.integrity.responses, 10);
+  // 2 of 10 said something improper was asked (the first of each batch), all very satisfied, all on time, no supplements or reversals.
+  assert.equal(ten.integrity.index, Math.round(10 * (0.4 * 0.8 + 0.2 + 0.2 + 0.1 + 0.1) * 10) / 10);
+  const page = await t.app.inject({ method: 'GET', url: '/services/information-disclosure', headers: { 'accept-language': 'en' } });
+  assert.match(page.body, new RegExp(`${ten.integrity.index!.toFixed(1)} out of 10 \\(10 responses\\)`));
+  const byDepartment = await t.app.inject({ method: 'GET', url: '/integrity', headers: { 'accept-language': 'en' } });
+  assert.match(byDepartment.body, /Seoul Metropolitan Government Civil Affairs Office/);
+  assert.ok(byDepartment.body.includes(ten.integrity.index!.toFixed(1)));
 });

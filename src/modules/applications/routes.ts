@@ -19,8 +19,12 @@ import { withdrawApplication } from './withdraw-application.ts';
 import { resubmitApplication } from './resubmit-application.ts';
 import { rolesIn, takeAction, worksIn } from './take-action.ts';
 import { listWorkQueue } from './list-work-queue.ts';
+import { giveFeedback } from './give-feedback.ts';
+import { processingRecord } from './service-figures.ts';
+import { IntegrityPage } from './views/integrity-page.tsx';
+import type { FeedbackState } from './views/feedback-form.tsx';
 import { applicationsOf, findApplication, holidaySet, stepsOf, type ApplicationRow, type StepRow } from './repository.ts';
-import { allowedActions, actions, type Action, type Status } from './workflow.ts';
+import { allowedActions, actions, decisions, type Action, type Status } from './workflow.ts';
 import { deadlineOf, workingDaysBetween } from './working-days.ts';
 import type { StepEvents } from './step-events.ts';
 import { StartPage } from './views/start-page.tsx';
@@ -207,19 +211,22 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       return service;
     }
 
-    async function applicantPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { notice?: string; amend?: { typed: Record<string, unknown>; errors: Array<{ field: string; message: string }> }; status?: number } = {}) {
+    async function applicantPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { notice?: string; amend?: { typed: Record<string, unknown>; errors: Array<{ field: string; message: string }> }; feedback?: Omit<FeedbackState, 'given'>; status?: number } = {}) {
       const { application, service } = await ownApplication(db, id, request.account!.id);
       if (application.status === 'draft') return reply.redirect(`/applications/${id}/edit`, 303);
       const steps = await stepsOf(db, id);
       const deadline = await deadlineView(application, steps, service);
       const lastRequest = [...steps].reverse().find((s) => s.action === 'request-supplement');
+      const feedback = decisions.has(application.status as Status)
+        ? { given: !!(await db.selectFrom('application_feedback').select('application_id').where('application_id', '=', id).executeTakeFirst()), values: extra.feedback?.values ?? {}, errors: extra.feedback?.errors ?? [] }
+        : undefined;
       const ctx = await pageContext(request, reply, { form: true });
       return reply.page(
         h(ApplicationPage, {
           ctx, id, receiptNo: application.receipt_no, service, status: application.status, answers: application.answers, steps: timeline(steps, request.locale),
           dueDate: deadline.due, paused: deadline.paused, daysLeft: deadline.daysLeft, applicantView: true,
           canWithdraw: allowedActions(application.status as Status, 'applicant').includes('withdraw'),
-          supplementRequest: lastRequest?.note ?? null, amend: extra.amend, notice: extra.notice, timeZone, departmentName: departmentName(request.locale),
+          supplementRequest: lastRequest?.note ?? null, amend: extra.amend, notice: extra.notice, feedback, timeZone, departmentName: departmentName(request.locale),
         }),
         extra.status ?? 200,
       );
@@ -228,7 +235,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
     app.get('/applications/:id', { schema: { hide: true, params: Id, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {
       if (!request.account) return signIn(reply, request.url);
       const done = request.query.done;
-      const notice = done && ['submitted', 'withdrawn', 'resubmitted'].includes(done) ? request.t(`applications.done.${done}`) : undefined;
+      const notice = done && ['submitted', 'withdrawn', 'resubmitted', 'feedback'].includes(done) ? request.t(`applications.done.${done}`) : undefined;
       return applicantPage(request, reply, request.params.id, notice ? { notice } : {});
     });
 
@@ -253,6 +260,37 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       }
       events.publish(request.params.id);
       return reply.redirect(`/applications/${request.params.id}?done=resubmitted`, 303);
+    });
+
+    app.post(
+      '/applications/:id/feedback',
+      { schema: { hide: true, params: Id, body: Type.Object({ satisfaction: Type.Optional(Type.String({ maxLength: 2 })), improperRequest: Type.Optional(Type.String({ maxLength: 5 })), improperDetail: Type.Optional(Type.String({ maxLength: 2000 })), comment: Type.Optional(Type.String({ maxLength: 2000 })), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        if (!request.account) return signIn(reply, `/applications/${request.params.id}`);
+        const { satisfaction, improperRequest, improperDetail, comment } = request.body;
+        try {
+          await giveFeedback(db, { applicationId: request.params.id, accountId: request.account.id, satisfaction, improperRequest, improperDetail, comment });
+        } catch (error) {
+          if (isUserError(error) && error.code === 'VALIDATION_FAILED') {
+            const values = Object.fromEntries(Object.entries({ satisfaction, improperRequest, improperDetail, comment }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+            return applicantPage(request, reply, request.params.id, { feedback: { values, errors: messages(request, error) }, status: error.status });
+          }
+          throw error;
+        }
+        return reply.redirect(`/applications/${request.params.id}?done=feedback`, 303);
+      },
+    );
+
+    app.get('/integrity', { schema: { hide: true } }, async (request, reply) => {
+      const departments = [];
+      for (const agency of directory.list(request.locale)) {
+        for (const department of agency.departments) {
+          const figures = await processingRecord(db, { departmentId: department.id }, timeZone);
+          if (figures.decided > 0 || figures.thisMonth > 0) departments.push({ name: `${agency.name} ${department.name}`, figures });
+        }
+      }
+      const ctx = await pageContext(request, reply);
+      return reply.page(h(IntegrityPage, { ctx, departments }));
     });
 
     // Live timeline: the page reloads its timeline when a step is recorded (Server-Sent Events).

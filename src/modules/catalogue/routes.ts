@@ -20,7 +20,7 @@ export interface CatalogueRouteDeps {
   directory: AgencyDirectory;
   timeZone: string;
   /** the public record of a service's processing (the applications module computes it) */
-  figures: (serviceId: number, periodDays: number) => Promise<ServiceFigures>;
+  figures: (serviceId: number) => Promise<ServiceFigures>;
 }
 
 const LocalTextSchema = Type.Object({ ko: Type.String(), en: Type.String() });
@@ -83,7 +83,7 @@ export function catalogueRoutes(deps: CatalogueRouteDeps): FastifyPluginAsyncTyp
       const service = await findPublishedService(db, request.params.code);
       const place = service && where(service, request.locale);
       if (!service || !place) throw new DomainError('NOT_FOUND');
-      const figures = await deps.figures(service.serviceId, service.periodDays);
+      const figures = await deps.figures(service.serviceId);
       const ctx = await pageContext(request, reply);
       return reply.page(h(ServicePage, { ctx, service, agency: place.agency, department: place.department, figures, timeZone: deps.timeZone }));
     });
@@ -95,7 +95,7 @@ export function catalogueRoutes(deps: CatalogueRouteDeps): FastifyPluginAsyncTyp
     app.get('/api/v1/services/:code', { schema: { tags: ['catalogue'], summary: 'A published service with its public processing figures', params: ServiceCode, response: { 200: Type.Composite([ServiceSchema, Type.Object({ figures: FiguresSchema })]) } } }, async (request) => {
       const service = await findPublishedService(db, request.params.code);
       if (!service) throw new DomainError('NOT_FOUND');
-      return { ...serviceJson(service), figures: await deps.figures(service.serviceId, service.periodDays) };
+      return { ...serviceJson(service), figures: await deps.figures(service.serviceId) };
     });
 
     const anonymousPages = createPageCache();
@@ -106,7 +106,7 @@ export function catalogueRoutes(deps: CatalogueRouteDeps): FastifyPluginAsyncTyp
       return reply.pageHtml(request.session ? render() : anonymousPages.get(`home:${request.locale}:${request.url}`, render));
     });
 
-    for (const name of ['privacy', 'accessibility', 'integrity']) {
+    for (const name of ['privacy', 'accessibility']) {
       app.get(`/${name}`, { schema: { hide: true } }, async (request, reply) => {
         const ctx = await pageContext(request, reply);
         return reply.page(h(TextPage, { ctx, name, paragraphs: 3 }));

@@ -361,10 +361,20 @@ export interface ApplicationStepsTable {
   recorded_at: DbTime;
 }
 
+export interface ApplicationFeedbackTable {
+  application_id: number;
+  satisfaction: number;
+  improper_request: boolean;
+  improper_detail: string | null;
+  comment: string | null;
+  created_at: DbTime;
+}
+
 export interface DB {
   holidays: HolidaysTable;
   applications: ApplicationsTable;
   application_steps: ApplicationStepsTable;
+  application_feedback: ApplicationFeedbackTable;
   services: ServicesTable;
   service_versions: ServiceVersionsTable;
   schema_migrations: SchemaMigrationsTable;

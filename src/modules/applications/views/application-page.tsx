@@ -4,6 +4,7 @@ import { CsrfField, ErrorSummary, Notice, PageHeading } from '../../../platform/
 import { formatDate } from '../../../platform/views/format.ts';
 import { answerText, FormFields, isAsked, type FormData, type ServiceVersion } from '../../catalogue/index.ts';
 import { Timeline, type TimelineStep } from './timeline.tsx';
+import { FeedbackForm, type FeedbackState } from './feedback-form.tsx';
 
 export interface ApplicationPageProps {
   ctx: PageContext;
@@ -22,6 +23,8 @@ export interface ApplicationPageProps {
   supplementRequest: string | null;
   amend?: { typed: Record<string, unknown>; errors: Array<{ field: string; message: string }> } | undefined;
   notice?: string | undefined;
+  /** applicant view of a decided application: the feedback form or thanks */
+  feedback?: FeedbackState | undefined;
   timeZone: string;
   departmentName: (id: number) => string;
   /** applicant view or official view (the latter has its own actions below) */
@@ -33,7 +36,7 @@ export function ApplicationPage(p: ApplicationPageProps) {
   const { t, locale } = ctx;
   const amending = p.status === 'awaiting-supplement' && p.applicantView;
   return (
-    <Layout ctx={ctx} title={`${service.name[locale]} ${p.receiptNo ?? ''}`.trim()} scripts={['/assets/applications/live.js', ...(amending ? ['/assets/applications/form.js'] : [])]}>
+    <Layout ctx={ctx} title={`${service.name[locale]} ${p.receiptNo ?? ''}`.trim()} scripts={['/assets/applications/live.js', ...(amending || p.feedback ? ['/assets/applications/form.js'] : [])]}>
       <p class="nara-muted">{p.receiptNo ? t('applications.receiptNo', { no: p.receiptNo }) : ''}</p>
       <PageHeading>{service.name[locale]}</PageHeading>
       {p.notice ? <Notice kind="success">{p.notice}</Notice> : null}
@@ -53,6 +56,8 @@ export function ApplicationPage(p: ApplicationPageProps) {
         <dt>{t('service.period')}</dt>
         <dd>{t('service.period.value', { days: service.periodDays })}</dd>
       </dl>
+
+      {p.applicantView && p.feedback ? <FeedbackForm ctx={ctx} applicationId={p.id} state={p.feedback} /> : null}
 
       {amending ? (
         <section aria-labelledby="supplement-heading" class="nara-panel">
