@@ -22,7 +22,7 @@ import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
-import { applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
+import { applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const version: string = JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).version;
@@ -119,10 +119,12 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
       openapi: '3.1.0',
       info: { title: 'Nara API', version, description: 'Public and inter-agency API of the Nara digital-government platform.' },
       servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'nara_sid', description: 'A signed-in Nara session; writes also need its CSRF token (GET /api/v1/session) in the x-csrf-token header.' } } },
       tags: [
         { name: 'operations', description: 'Health, readiness and metrics' },
         { name: 'identity', description: 'Agencies, departments and accounts' },
         { name: 'catalogue', description: 'Services, their rules and public processing figures' },
+        { name: 'applications', description: "Applying, tracking, and officials' processing. Signed-in session (cookie) with the session's CSRF token in x-csrf-token for writes." },
       ],
     },
   });
@@ -131,7 +133,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ db, pageContext, directory, timeZone: config.timeZone, figures: (serviceId) => serviceFigures(db, serviceId, config.timeZone) }));
-  await app.register(applicationRoutes({ db, pageContext, directory, timeZone: config.timeZone, events: createStepEvents() }));
+  const stepEvents = createStepEvents();
+  await app.register(applicationRoutes({ db, pageContext, directory, timeZone: config.timeZone, events: stepEvents }));
+  await app.register(applicationApiRoutes({ db, timeZone: config.timeZone, events: stepEvents }));
   await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl, production }));
   await app.register(
     oidcRoutes({ db, encryption, pageContext, sessions, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),

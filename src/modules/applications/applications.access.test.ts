@@ -10,7 +10,8 @@ let t: TestApp;
 const browsers = new Map<string, string>();
 
 before(async () => {
-  t = await testApp();
+  // Every request comes from one test address; the per-address limit is tested elsewhere.
+  t = await testApp({ config: { rateLimitPerMinute: 100_000 } });
 });
 after(async () => t.close());
 
@@ -363,4 +364,59 @@ test('the integrity index is published only from ten responses, by service and b
   const byDepartment = await t.app.inject({ method: 'GET', url: '/integrity', headers: { 'accept-language': 'en' } });
   assert.match(byDepartment.body, /Seoul Metropolitan Government Civil Affairs Office/);
   assert.ok(byDepartment.body.includes(ten.integrity.index!.toFixed(1)));
+});
+
+/** A JSON client on a signed-in session: reads the CSRF token from /api/v1/session. */
+async function api(username: string) {
+  const cookie = browsers.get(username) ?? (await signIn(t.app, username));
+  browsers.set(username, cookie);
+  const session = await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } });
+  const token = session.json().csrfToken as string;
+  return (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+    t.app.inject({ method, url, headers: { cookie, 'x-csrf-token': token, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+}
+
+test('the JSON API: a resident drafts, is told what is missing, submits, and reads every step', async () => {
+  const call = await api('resident1');
+  const created = await call('POST', '/api/v1/applications', { service: 'passport-reissue' });
+  assert.ok([200, 201].includes(created.statusCode), created.body);
+  const { id } = created.json() as { id: number };
+  const partial = await call('PUT', `/api/v1/applications/${id}/answers`, { reason: 'lost', pages: '58' });
+  assert.equal(partial.statusCode, 200);
+  const missing = (partial.json().fields as Array<{ field: string }>).map((f) => f.field).sort();
+  assert.deepEqual(missing, ['contactPhone', 'lostWhere'], 'the loss must be explained, and a phone given');
+  const early = await call('POST', `/api/v1/applications/${id}/submit`);
+  assert.equal(early.statusCode, 422);
+  assert.ok((early.json().error.fields as Array<{ field: string }>).some((f) => f.field === 'lostWhere'));
+  await call('PUT', `/api/v1/applications/${id}/answers`, { reason: 'lost', pages: '58', lostWhere: '지하철에서 잃어버렸습니다', contactPhone: '010-5555-6666' });
+  const submitted = await call('POST', `/api/v1/applications/${id}/submit`);
+  assert.equal(submitted.statusCode, 200, submitted.body);
+  assert.match(submitted.json().receiptNo, /^\d{8}-\d{7}$/);
+  const read = await call('GET', `/api/v1/applications/${id}`);
+  assert.equal(read.json().status, 'submitted');
+  assert.deepEqual(read.json().steps.map((s: { action: string }) => s.action), ['submit']);
+  assert.ok((await call('GET', '/api/v1/applications')).json().applications.some((a: { id: number }) => a.id === id));
+  const notSigned = await t.app.inject({ method: 'GET', url: '/api/v1/applications' });
+  assert.equal(notSigned.statusCode, 401);
+  const other = await api('resident3');
+  assert.equal((await other('GET', `/api/v1/applications/${id}`)).statusCode, 404);
+});
+
+test('the JSON API: a refused action names the allowed ones; an official who opens an application is on its record', async () => {
+  const id = await fileBuildingPermit();
+  const approver = await api('jongno.approver');
+  const refused = await approver('POST', `/api/v1/applications/${id}/actions`, { action: 'approve' });
+  assert.equal(refused.statusCode, 409);
+  assert.deepEqual(refused.json().error.allowed.sort(), ['accept', 'assign', 'claim', 'forward']);
+  const opened = await approver('GET', `/api/v1/applications/${id}`);
+  assert.equal(opened.statusCode, 200);
+  assert.equal((await (await api('gangnam.clerk'))('GET', `/api/v1/applications/${id}`)).statusCode, 404);
+  const queue = await approver('GET', '/api/v1/work');
+  assert.ok(queue.json().applications.some((a: { id: number }) => a.id === id));
+  assert.equal((await (await api('resident1'))('GET', '/api/v1/work')).statusCode, 403);
+  const resident = await as('resident1');
+  const page = await resident.get(`/applications/${id}`);
+  assert.match(page.body, /팀장 윤가은/, 'the applicant sees who opened it');
+  const accepted = await approver('POST', `/api/v1/applications/${id}/actions`, { action: 'accept' });
+  assert.deepEqual(accepted.json(), { status: 'in-review' });
 });

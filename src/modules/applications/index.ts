@@ -4,6 +4,7 @@ import type { MenuItem } from '../../platform/views/context.ts';
 
 export { applicationMessages } from './messages.ts';
 export { applicationRoutes, type ApplicationRouteDeps } from './routes.ts';
+export { applicationApiRoutes, type ApplicationApiDeps } from './api-routes.ts';
 export { createStepEvents, type StepEvents } from './step-events.ts';
 export { serviceFigures } from './service-figures.ts';
 export { escalateOverdue } from './escalate-overdue.ts';

@@ -20,6 +20,7 @@ import { resubmitApplication } from './resubmit-application.ts';
 import { rolesIn, takeAction, worksIn } from './take-action.ts';
 import { listWorkQueue } from './list-work-queue.ts';
 import { giveFeedback } from './give-feedback.ts';
+import { readsOf, recordRead } from './record-read.ts';
 import { processingRecord } from './service-figures.ts';
 import { IntegrityPage } from './views/integrity-page.tsx';
 import type { FeedbackState } from './views/feedback-form.tsx';
@@ -217,6 +218,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       const steps = await stepsOf(db, id);
       const deadline = await deadlineView(application, steps, service);
       const lastRequest = [...steps].reverse().find((s) => s.action === 'request-supplement');
+      const reads = (await readsOf(db, id)).map((r) => ({ name: r.officialName, department: r.departmentId ? departmentName(request.locale)(r.departmentId) : '', at: r.at }));
       const feedback = decisions.has(application.status as Status)
         ? { given: !!(await db.selectFrom('application_feedback').select('application_id').where('application_id', '=', id).executeTakeFirst()), values: extra.feedback?.values ?? {}, errors: extra.feedback?.errors ?? [] }
         : undefined;
@@ -226,7 +228,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
           ctx, id, receiptNo: application.receipt_no, service, status: application.status, answers: application.answers, steps: timeline(steps, request.locale),
           dueDate: deadline.due, paused: deadline.paused, daysLeft: deadline.daysLeft, applicantView: true,
           canWithdraw: allowedActions(application.status as Status, 'applicant').includes('withdraw'),
-          supplementRequest: lastRequest?.note ?? null, amend: extra.amend, notice: extra.notice, feedback, timeZone, departmentName: departmentName(request.locale),
+          supplementRequest: lastRequest?.note ?? null, amend: extra.amend, notice: extra.notice, feedback, reads, timeZone, departmentName: departmentName(request.locale),
         }),
         extra.status ?? 200,
       );
@@ -330,6 +332,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       if (!worksIn(actor, application.agency_id, application.department_id)) throw new DomainError('FORBIDDEN', 'applications.error.notYourDepartment');
       const service = await findServiceVersion(db, application.service_id, application.service_version);
       if (!service) throw new DomainError('NOT_FOUND');
+      await recordRead(db, { application, official: actor, requestId: request.id, ip: request.ip });
       const steps = await stepsOf(db, id);
       const deadline = await deadlineView(application, steps, service);
       const roles = rolesIn(actor, application.agency_id);

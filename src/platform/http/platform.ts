@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -142,14 +143,14 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
     metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
 
-  async function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, messageKey: string, fields?: unknown) {
+  async function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, messageKey: string, fields?: unknown, allowed?: string[], params?: Record<string, string | number>) {
     if (!request.t) {
       request.locale = negotiateLocale(request.headers['accept-language']) ?? defaultLocale;
       request.t = i18n.translator(request.locale);
     }
     if (wantsJson(request)) {
       return reply.code(status).type('application/json').send({
-        error: { code, message: request.t(messageKey), requestId: request.id, ...(fields ? { fields } : {}) },
+        error: { code, message: request.t(messageKey, params), requestId: request.id, ...(fields ? { fields } : {}), ...(allowed ? { allowed } : {}) },
       });
     }
     let ctx: PageContext;
@@ -159,8 +160,24 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
       // The database may be why we are here: render the page without session or footer.
       ctx = { locale: request.locale, t: request.t, path: '/', query: new URLSearchParams(), requestId: request.id, account: undefined, csrfToken: undefined, footerAgencies: [], menu: deps.menu };
     }
-    return reply.page(h(ErrorPage, { ctx, status, messageKey }), status);
+    return reply.page(h(ErrorPage, { ctx, status, messageKey, params }), status);
   }
+
+  app.get(
+    '/api/v1/session',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Who is signed in on this session, and the CSRF token its writes must carry (x-csrf-token)',
+        response: { 200: Type.Object({ account: Type.Union([Type.Object({ id: Type.Integer(), kind: Type.String(), displayName: Type.String() }), Type.Null()]), csrfToken: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      const session = await sessions.ensure(request, reply);
+      reply.header('cache-control', 'no-store');
+      return { account: request.account ? { id: request.account.id, kind: request.account.kind, displayName: request.account.displayName } : null, csrfToken: session.csrfToken };
+    },
+  );
 
   app.setNotFoundHandler(async (request, reply) => sendError(request, reply, 404, 'NOT_FOUND', 'error.NOT_FOUND'));
 
@@ -168,7 +185,7 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
     if (error instanceof DomainError) {
       if (error.status >= 500) request.log.error({ err: error }, 'domain error');
       const fields = fieldMessages(request.t, error);
-      return sendError(request, reply, error.status, error.code, error.messageKey, fields);
+      return sendError(request, reply, error.status, error.code, error.messageKey, fields, error.details.allowed, error.details.params);
     }
     if ((error as FastifyError).validation) {
       const fields = (error as FastifyError).validation!.map((v) => ({ field: v.instancePath.replace(/^\//, '') || String(v.params?.missingProperty ?? ''), message: v.message ?? '' }));

@@ -1,7 +1,7 @@
 import type { PageContext } from '../../../platform/views/context.ts';
 import { Layout } from '../../../platform/views/layout.tsx';
 import { CsrfField, ErrorSummary, Notice, PageHeading } from '../../../platform/views/components.tsx';
-import { formatDate } from '../../../platform/views/format.ts';
+import { formatDate, formatDateTime } from '../../../platform/views/format.ts';
 import { answerText, FormFields, isAsked, type FormData, type ServiceVersion } from '../../catalogue/index.ts';
 import { Timeline, type TimelineStep } from './timeline.tsx';
 import { FeedbackForm, type FeedbackState } from './feedback-form.tsx';
@@ -25,6 +25,8 @@ export interface ApplicationPageProps {
   notice?: string | undefined;
   /** applicant view of a decided application: the feedback form or thanks */
   feedback?: FeedbackState | undefined;
+  /** applicant view: every time an official opened it */
+  reads?: Array<{ name: string; department: string; at: Date }> | undefined;
   timeZone: string;
   departmentName: (id: number) => string;
   /** applicant view or official view (the latter has its own actions below) */
@@ -118,6 +120,24 @@ export function ApplicationPage(p: ApplicationPageProps) {
       </section>
 
       {p.children}
+
+      {p.applicantView && p.reads ? (
+        <section aria-labelledby="reads-heading">
+          <h2 id="reads-heading" class="nara-section-title">{t('applications.reads')}</h2>
+          <p class="nara-help">{t('applications.reads.explain')}</p>
+          {p.reads.length === 0 ? (
+            <p>{t('applications.reads.none')}</p>
+          ) : (
+            <ul>
+              {p.reads.map((r) => (
+                <li>
+                  {[r.name, r.department].filter(Boolean).join(' · ')} — <time datetime={r.at.toISOString()}>{formatDateTime(r.at, locale, p.timeZone)}</time>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
 
       {p.applicantView && p.canWithdraw ? (
         <section aria-labelledby="withdraw-heading">
