@@ -10,6 +10,7 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
 import { failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
 import { checkSignIn, runLoginStorm, type StormResult } from './login-storm.ts';
+import { measureSubmissions, type SubmissionResult } from './submissions.ts';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -23,6 +24,8 @@ const settings = {
   duration: envNumber('BENCH_DURATION', 10),
   warmup: envNumber('BENCH_WARMUP', 2),
   insertRows: Math.max(1, Math.round(envNumber('BENCH_INSERTS', 2000))),
+  /** applications submitted (and as many filed by raw SQL) in S1, after 100 uncounted of each */
+  submissions: Math.max(1, Math.round(envNumber('BENCH_SUBMISSIONS', 500))),
   connections: 50,
   /** simulated browsers of the login storm, and argon2id verifications in flight in its ceiling */
   browsers: 200,
@@ -194,6 +197,50 @@ async function postgresInserts(): Promise<InsertResult | Skipped> {
   }
 }
 
+/** S1 on the embedded database: the submission use case against the same rows by raw SQL. */
+async function pgliteSubmissions(): Promise<SubmissionResult | Skipped> {
+  progress(`S1: ${int(settings.submissions)} submissions and ${int(settings.submissions)} raw-SQL filings, PGlite`);
+  const database = await openDatabase({ dataDir: 'memory://' });
+  try {
+    return await measureSubmissions(database, settings.submissions);
+  } catch (error) {
+    loudly.push(`S1 application submission, PGlite: could not run (${reason(error)}) — NO FIGURE`);
+    return { skipped: reason(error) };
+  } finally {
+    await database.close();
+  }
+}
+
+/** S1 on PostgreSQL, in a throwaway schema. */
+async function postgresSubmissions(): Promise<SubmissionResult | Skipped> {
+  const url = settings.databaseUrl;
+  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => {});
+    return { skipped: `PostgreSQL unreachable at ${redact(url)}: ${reason(error)}` };
+  }
+  progress(`S1: ${int(settings.submissions)} submissions and ${int(settings.submissions)} raw-SQL filings, PostgreSQL`);
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  try {
+    await admin.query(`create schema ${schema}`);
+    const database = await openDatabase({ databaseUrl: url, dataDir: 'unused', schema });
+    try {
+      return await measureSubmissions(database, settings.submissions);
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    loudly.push(`S1 application submission, PostgreSQL: could not run (${reason(error)}) — NO FIGURE`);
+    return { skipped: `PostgreSQL at ${redact(url)} failed: ${reason(error)}` };
+  } finally {
+    await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+    await admin.end().catch(() => {});
+  }
+}
+
 async function argon2Ceiling(): Promise<Argon2Result | Skipped> {
   progress(`argon2id verify ceiling, ${settings.browsers} in flight: ${settings.warmup} s warm-up + ${settings.duration} s`);
   try {
@@ -306,6 +353,8 @@ const hello = await helloWorldCeiling();
 const helloInvalid = errorsOf('hello-world ceiling', hello);
 const pglite = await pgliteInserts();
 const postgres = await postgresInserts();
+const s1Pglite = await pgliteSubmissions();
+const s1Postgres = await postgresSubmissions();
 const argon2 = await argon2Ceiling();
 const outcomes: ScenarioOutcome[] = [];
 for (const s of scenarios) {
@@ -329,7 +378,9 @@ const col = (text: string, width: number) => text.padEnd(width);
 const num = (text: string, width: number) => text.padStart(width);
 const helloLabel = `hello-world (Fastify), ${settings.connections} connections`;
 const argon2Label = `argon2id verify, ${settings.browsers} in flight`;
-const W = Math.max(helloLabel.length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
+const S1_TARGET = 0.5;
+const s1Label = (db: string) => `S1 application submission, ${db}`;
+const W = Math.max(helloLabel.length, s1Label('PostgreSQL').length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
 const httpFigures = (r: HttpResult) => `${num(int(r.rps), 8)} req/s   p99 ${num(ms(r.p99), 4)} ms`;
 const insertFigures = (label: string | undefined, r: InsertResult | Skipped) =>
   'skipped' in r ? `skipped: ${r.skipped}` : `${num(int(r.rowsPerSecond), 8)} rows/s${label ? noiseOf(label, r.otherCpu) : ''}`;
@@ -346,6 +397,13 @@ const lines = [
   `ceiling  ${col('single-row insert, PostgreSQL', W)}${insertFigures(undefined, postgres)}`,
   `ceiling  ${col(argon2Label, W)}${'skipped' in argon2 ? `NO FIGURE: ${argon2.skipped}` : `${num(int(argon2.verifiesPerSecond), 8)} verifies/s${argon2.wrong > 0 ? '   INVALID' : ''}${noiseOf('argon2id verify ceiling', argon2.otherCpu)}`}`,
 ];
+for (const [db, r] of [['PGlite', s1Pglite], ['PostgreSQL', s1Postgres]] as const) {
+  lines.push(
+    'skipped' in r
+      ? `scenario ${col(s1Label(db), W)}skipped: ${r.skipped}`
+      : `scenario ${col(s1Label(db), W)}${num(int(r.submissionsPerSecond), 8)} submissions/s   raw SQL ${int(r.rawPerSecond)}/s   ${r.ratio.toFixed(2)} × raw SQL  target ≥ ${S1_TARGET.toFixed(2)}  ${r.ratio >= S1_TARGET ? 'PASS' : 'BELOW TARGET'}${db === 'PGlite' ? noiseOf(s1Label(db), r.otherCpu) : ''}`,
+  );
+}
 for (const o of outcomes) {
   if (!o.result) {
     lines.push(`scenario ${col(o.label, W)}NO FIGURE: ${o.problem}`);
@@ -399,6 +457,7 @@ const report = {
     insertPostgres: postgres,
     argon2Verify: argon2,
   },
+  s1: { target: S1_TARGET, ceiling: 'the same rows by raw SQL, same driver, same database, same run', pglite: s1Pglite, postgres: s1Postgres },
   scenarios: [
     ...outcomes.map((o) => ({ ...o, ceiling: 'helloWorld', ...(o.result ? { ratioAgainstHelloWorldAfter: o.result.rps / helloAfter.rps } : {}) })),
     { ...storm, ceiling: 'argon2Verify', healthz: { ...storm.healthz, ceiling: 'healthz p99 at rest, same server, before the storm' } },

@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
+import { forgetHolidays } from './repository.ts';
 
 export interface Holiday {
   day: string;
@@ -27,6 +28,7 @@ export async function setHoliday(db: Db, h: Holiday, by: string): Promise<void> 
     await tx.insertInto('holidays').values({ day: h.day, name_ko: h.nameKo.trim(), name_en: h.nameEn.trim() }).onConflict((oc) => oc.column('day').doUpdateSet({ name_ko: h.nameKo.trim(), name_en: h.nameEn.trim() })).execute();
     await writeAuditEvent(tx, { action: 'applications.holiday.set', actor: { accountId: null }, details: { day: h.day, nameKo: h.nameKo, nameEn: h.nameEn, by } });
   });
+  forgetHolidays();
 }
 
 /** @returns whether there was such a holiday */
@@ -34,6 +36,7 @@ export async function removeHoliday(db: Db, day: string, by: string): Promise<bo
   return db.transaction().execute(async (tx) => {
     const removed = await tx.deleteFrom('holidays').where('day', '=', day).executeTakeFirst();
     if (removed.numDeletedRows > 0n) await writeAuditEvent(tx, { action: 'applications.holiday.removed', actor: { accountId: null }, details: { day, by } });
+    forgetHolidays();
     return removed.numDeletedRows > 0n;
   });
 }

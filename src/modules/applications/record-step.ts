@@ -3,8 +3,8 @@ import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { notify } from '../notifications/index.ts';
 import type { FormData } from '../catalogue/index.ts';
-import { findServiceVersion } from '../catalogue/index.ts';
-import { holidaySet, insertStep, lockApplication, stepsOf, writeProjection, type ApplicationRow } from './repository.ts';
+import { findServiceVersion, type ServiceVersion } from '../catalogue/index.ts';
+import { holidaySet, insertStep, lockApplication, stepsOf, writeProjection, type ApplicationRow, type StepRow } from './repository.ts';
 import { allowedActions, decisions, nextStatus, statusFromSteps, type Action, type ActorKind, type Status } from './workflow.ts';
 import { deadlineOf } from './working-days.ts';
 
@@ -23,7 +23,8 @@ export interface StepInput {
   moveTo?: number;
   /** claim / assign: who works on it; undefined keeps the current assignee */
   assignee?: number | null;
-  receiptNo?: string;
+  /** the first submission: give the application its receipt number */
+  assignReceipt?: boolean;
   answers?: FormData;
   requestId?: string | null;
   ip?: string | null;
@@ -33,6 +34,28 @@ export interface RecordedStep {
   application: ApplicationRow;
   status: Status;
   stepId: number;
+  receiptNo: string | null;
+}
+
+/** An application already locked in this transaction, with its steps and service version. */
+export interface Locked {
+  application: ApplicationRow;
+  steps: StepRow[];
+  service: ServiceVersion;
+}
+
+/**
+ * Locks an application for the rest of the transaction and reads its steps (a draft has
+ * none) and its service version.
+ * @throws DomainError NOT_FOUND
+ */
+export async function lockForStep(tx: Executor, applicationId: number): Promise<Locked> {
+  const application = await lockApplication(tx, applicationId);
+  if (!application) throw new DomainError('NOT_FOUND');
+  const steps = application.status === 'draft' ? [] : await stepsOf(tx, applicationId);
+  const service = await findServiceVersion(tx, application.service_id, application.service_version);
+  if (!service) throw new Error(`application ${applicationId}: service version missing`);
+  return { application, steps, service };
 }
 
 /**
@@ -41,10 +64,8 @@ export interface RecordedStep {
  * The caller has checked who the actor is; pass its transaction.
  * @throws DomainError NOT_FOUND, ACTION_NOT_ALLOWED (409, with the allowed actions)
  */
-export async function recordStep(tx: Executor, applicationId: number, input: StepInput, timeZone: string): Promise<RecordedStep> {
-  const app = await lockApplication(tx, applicationId);
-  if (!app) throw new DomainError('NOT_FOUND');
-  const steps = await stepsOf(tx, applicationId);
+export async function recordStep(tx: Executor, applicationId: number, input: StepInput, timeZone: string, locked?: Locked): Promise<RecordedStep> {
+  const { application: app, steps, service } = locked ?? (await lockForStep(tx, applicationId));
   const status = statusFromSteps(steps.map((s) => ({ action: s.action as Action, ...(s.action === 'decide' ? { outcome: s.status_after as 'approved' | 'rejected' } : {}) })));
   let after: Status;
   try {
@@ -53,8 +74,6 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
     const allowed = allowedActions(status, input.actorKind, input.actorRoles ?? []);
     throw new DomainError('ACTION_NOT_ALLOWED', 'applications.error.notAllowed', { allowed, params: { status, allowed: allowed.join(', ') } });
   }
-  const service = await findServiceVersion(tx, app.service_id, app.service_version);
-  if (!service) throw new Error(`application ${applicationId}: service version missing`);
   const departmentId = input.moveTo ?? app.department_id;
   const step = await insertStep(tx, {
     applicationId, seq: steps.length + 1, action: input.action, statusAfter: after, actorKind: input.actorKind, actorAccountId: input.actorAccountId, actorName: input.actorName,
@@ -65,12 +84,12 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
   const deadline = deadlineOf(timed, service.periodDays, await holidaySet(tx), timeZone);
   // A forwarded application waits for someone in the new department to pick it up.
   const assignee = input.moveTo ? null : input.assignee !== undefined ? input.assignee : app.assignee_account_id;
-  await writeProjection(tx, applicationId, {
+  const receiptNo = await writeProjection(tx, applicationId, {
     status: after,
     departmentId,
     assigneeAccountId: assignee,
     dueDate: deadline.due,
-    ...(input.receiptNo ? { receiptNo: input.receiptNo, submittedAt: 'now' as const } : {}),
+    ...(input.assignReceipt ? { assignReceipt: { timeZone } } : {}),
     ...(decisions.has(after) !== decisions.has(status) ? { decided: decisions.has(after) } : {}),
     ...(input.action === 'escalate' ? { escalated: true } : {}),
     ...(input.answers ? { answers: input.answers } : {}),
@@ -85,7 +104,7 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
     details: { action: input.action, seq: steps.length + 1, status: after, ...(input.assistedBy ? { assistedBy: input.assistedBy } : {}) },
   });
   if (input.actorKind !== 'applicant' && input.action !== 'claim' && input.action !== 'assign' && input.action !== 'escalate') {
-    await notify(tx, { accountId: app.applicant_account_id, template: `applications.notice.${after}`, params: { receiptNo: app.receipt_no ?? input.receiptNo ?? '', service: service.name }, link: `/applications/${applicationId}`, email: true });
+    await notify(tx, { accountId: app.applicant_account_id, template: `applications.notice.${after}`, params: { receiptNo: receiptNo ?? '', service: service.name }, link: `/applications/${applicationId}`, email: true });
   }
-  return { application: app, status: after, stepId: step.id };
+  return { application: app, status: after, stepId: step.id, receiptNo };
 }

@@ -78,15 +78,16 @@ export interface Projection {
   departmentId: number;
   assigneeAccountId: number | null;
   dueDate: string | null;
-  receiptNo?: string;
-  submittedAt?: 'now';
+  /** give the application its receipt number (date in the deployment's zone, then a sequence) */
+  assignReceipt?: { timeZone: string };
   decided?: boolean;
   escalated?: boolean;
   answers?: FormData;
 }
 
-export async function writeProjection(tx: Executor, id: number, p: Projection): Promise<void> {
-  await tx
+/** @returns the receipt number (assigned now or earlier) */
+export async function writeProjection(tx: Executor, id: number, p: Projection): Promise<string | null> {
+  const row = await tx
     .updateTable('applications')
     .set({
       status: p.status,
@@ -94,24 +95,35 @@ export async function writeProjection(tx: Executor, id: number, p: Projection): 
       assignee_account_id: p.assigneeAccountId,
       due_date: p.dueDate,
       updated_at: sql<Date>`now()`,
-      ...(p.receiptNo ? { receipt_no: p.receiptNo } : {}),
-      ...(p.submittedAt ? { submitted_at: sql<Date>`now()` } : {}),
+      ...(p.assignReceipt
+        ? {
+            receipt_no: sql<string>`to_char(now() at time zone ${p.assignReceipt.timeZone}, 'YYYYMMDD') || '-' || lpad(nextval('application_receipt_seq')::text, 7, '0')`,
+            submitted_at: sql<Date>`now()`,
+          }
+        : {}),
       ...(p.decided !== undefined ? { decided_at: p.decided ? sql<Date>`now()` : null } : {}),
       ...(p.escalated ? { escalated_at: sql<Date>`now()` } : {}),
       ...(p.answers ? { answers: JSON.stringify(p.answers) } : {}),
     })
     .where('id', '=', id)
-    .execute();
+    .returning('receipt_no')
+    .executeTakeFirstOrThrow();
+  return row.receipt_no;
 }
 
-export async function nextReceiptNo(tx: Executor, timeZone: string): Promise<string> {
-  const row = await sql<{ n: number; day: string }>`select nextval('application_receipt_seq')::int as n, to_char(now() at time zone ${timeZone}, 'YYYYMMDD') as day`.execute(tx);
-  const { n, day } = row.rows[0]!;
-  return `${day}-${String(n).padStart(7, '0')}`;
-}
+// The calendar changes a few times a year and every deadline reads it: kept for a minute,
+// and dropped at once when this instance changes it (others see a change within a minute).
+let holidays: { days: Set<string>; at: number } | undefined;
+const HOLIDAYS_TTL_MS = 60_000;
 
 /** Public holidays as `YYYY-MM-DD`. */
 export async function holidaySet(db: Executor): Promise<Set<string>> {
+  if (holidays && Date.now() - holidays.at < HOLIDAYS_TTL_MS) return holidays.days;
   const rows = await db.selectFrom('holidays').select('day').execute();
-  return new Set(rows.map((r) => r.day));
+  holidays = { days: new Set(rows.map((r) => r.day)), at: Date.now() };
+  return holidays.days;
+}
+
+export function forgetHolidays(): void {
+  holidays = undefined;
 }

@@ -1,12 +1,10 @@
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { checkAnswers } from '../catalogue/index.ts';
 import { findBusinessesByIds } from '../registry/index.ts';
 import { notify } from '../notifications/index.ts';
 import { evaluateRules, isDecisionRules } from './decision-rules.ts';
-import { ownApplication } from './own-application.ts';
-import { recordStep } from './record-step.ts';
-import { nextReceiptNo } from './repository.ts';
+import { lockForStep, recordStep } from './record-step.ts';
 import type { Status } from './workflow.ts';
 
 export interface SubmitApplicationOptions {
@@ -20,7 +18,7 @@ export interface SubmitApplicationOptions {
 }
 
 /** Register facts the decision rules may use: `facts.businessYears` and the like. */
-async function factsFor(db: Db, businessId: number | null, today: Date): Promise<Record<string, unknown>> {
+async function factsFor(db: Executor, businessId: number | null, today: Date): Promise<Record<string, unknown>> {
   if (businessId === null) return {};
   const [business] = await findBusinessesByIds(db, [businessId]);
   if (!business) return {};
@@ -35,22 +33,25 @@ async function factsFor(db: Db, businessId: number | null, today: Date): Promise
  * @throws DomainError NOT_FOUND, VALIDATION_FAILED (with the fields), ACTION_NOT_ALLOWED
  */
 export async function submitApplication(db: Db, o: SubmitApplicationOptions): Promise<{ receiptNo: string; status: Status }> {
-  const { application, service } = await ownApplication(db, o.applicationId, o.accountId);
-  if (application.status !== 'draft') throw new DomainError('ACTION_NOT_ALLOWED', 'applications.error.notDraft', { allowed: [] });
-  const errors = checkAnswers(service.form, application.answers);
-  if (errors.length) throw new DomainError('VALIDATION_FAILED', 'error.VALIDATION_FAILED', { fields: errors });
-  const facts = isDecisionRules(service.rules) ? await factsFor(db, application.business_id, new Date()) : {};
   return db.transaction().execute(async (tx) => {
-    const receiptNo = await nextReceiptNo(tx, o.timeZone);
+    const locked = await lockForStep(tx, o.applicationId);
+    const { application } = locked;
+    if (application.applicant_account_id !== o.accountId) throw new DomainError('NOT_FOUND');
+    if (application.status !== 'draft') throw new DomainError('ACTION_NOT_ALLOWED', 'applications.error.notDraft', { allowed: [] });
+    const errors = checkAnswers(locked.service.form, application.answers);
+    if (errors.length) throw new DomainError('VALIDATION_FAILED', 'error.VALIDATION_FAILED', { fields: errors });
+    const facts = isDecisionRules(locked.service.rules) ? await factsFor(tx, application.business_id, new Date()) : {};
     const common = { requestId: o.requestId ?? null, ip: o.ip ?? null };
-    let { status } = await recordStep(tx, o.applicationId, { action: 'submit', actorKind: 'applicant', actorAccountId: o.accountId, actorName: null, assistedBy: o.assistedBy ?? null, receiptNo, ...common }, o.timeZone);
-    await notify(tx, { accountId: o.accountId, template: 'applications.notice.received', params: { receiptNo, service: service.name }, link: `/applications/${o.applicationId}`, email: true });
-    const outcome = evaluateRules(service.rules, application.answers, facts);
-    if (outcome && isDecisionRules(service.rules)) {
+    const submitted = await recordStep(tx, o.applicationId, { action: 'submit', actorKind: 'applicant', actorAccountId: o.accountId, actorName: null, assistedBy: o.assistedBy ?? null, assignReceipt: true, ...common }, o.timeZone, locked);
+    const receiptNo = submitted.receiptNo!;
+    let status = submitted.status;
+    await notify(tx, { accountId: o.accountId, template: 'applications.notice.received', params: { receiptNo, service: locked.service.name }, link: `/applications/${o.applicationId}`, email: true });
+    const outcome = evaluateRules(locked.service.rules, application.answers, facts);
+    if (outcome && isDecisionRules(locked.service.rules)) {
       ({ status } = await recordStep(
         tx,
         o.applicationId,
-        { action: 'decide', actorKind: 'system', actorAccountId: null, actorName: null, outcome, details: { ruleSet: service.rules.id, ruleVersion: service.rules.version, serviceVersion: service.version }, ...common },
+        { action: 'decide', actorKind: 'system', actorAccountId: null, actorName: null, outcome, details: { ruleSet: locked.service.rules.id, ruleVersion: locked.service.rules.version, serviceVersion: locked.service.version }, ...common },
         o.timeZone,
       ));
     }

@@ -66,9 +66,20 @@ export async function findPublishedService(db: Executor, code: string): Promise<
   return row ? toVersion(row) : undefined;
 }
 
+// A published version never changes (a trigger refuses it), so every instance may keep it.
+const publishedVersions = new Map<string, ServiceVersion>();
+
 export async function findServiceVersion(db: Executor, serviceId: number, version: number): Promise<ServiceVersion | undefined> {
+  const key = `${serviceId}/${version}`;
+  const cached = publishedVersions.get(key);
+  if (cached) return cached;
   const row = await versions(db).where('v.service_id', '=', serviceId).where('v.version', '=', version).executeTakeFirst();
-  return row ? toVersion(row) : undefined;
+  const found = row ? toVersion(row) : undefined;
+  if (found?.publishedAt) {
+    if (publishedVersions.size >= 10_000) publishedVersions.clear();
+    publishedVersions.set(key, found);
+  }
+  return found;
 }
 
 export interface NewServiceVersion {

@@ -1,0 +1,78 @@
+// S1: application submission through Nara's use case, against the same rows written by raw
+// SQL through the same driver, in the same run, on the same database.
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.ts';
+import type { Database } from '../src/platform/db/database.ts';
+import { loadMigrations, migrate } from '../src/platform/db/migrate.ts';
+import { migrationSources } from '../src/app.ts';
+import { seedDemoData } from '../src/seed.ts';
+import { findPublishedService } from '../src/modules/catalogue/index.ts';
+import { insertDraft, saveAnswers } from '../src/modules/applications/repository.ts';
+import { submitApplication } from '../src/modules/applications/submit-application.ts';
+import { startCpuMeter } from './lib.ts';
+
+export interface SubmissionResult {
+  submissions: number;
+  /** accepted submissions/s through submitApplication */
+  submissionsPerSecond: number;
+  /** the same rows/s written by hand-written SQL, one transaction per submission */
+  rawPerSecond: number;
+  ratio: number;
+  otherCpu: number | undefined;
+}
+
+const SERVICE = 'move-in-report';
+const ANSWERS = { newAddress: '서울특별시 종로구 삼봉로 43', movedOn: '2026-11-02', householdMembers: 2, contactPhone: '010-1234-5678' };
+const TIME_ZONE = 'Asia/Seoul';
+
+/**
+ * Prepares drafts (not counted), then submits `n` of them one at a time with the use case,
+ * and files `n` others with raw SQL that writes the same rows: the projection update, the
+ * step, the audit event, the inbox notice and its e-mail job, in one transaction each.
+ * Each half is preceded by an uncounted warm-up of its own.
+ */
+export async function measureSubmissions(database: Database, n: number, warmup = Math.min(100, n)): Promise<SubmissionResult> {
+  const { db } = database;
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-bench-dir' }, { demoResidents: 60 });
+  await migrate(db, loadMigrations(migrationSources));
+  await seedDemoData(database, config);
+  const service = (await findPublishedService(db, SERVICE))!;
+  const applicant = await db.selectFrom('accounts').select('id').where('username', '=', 'resident1').executeTakeFirstOrThrow();
+  const drafts: number[] = [];
+  for (let i = 0; i < 2 * (n + warmup); i++) {
+    const id = await insertDraft(db, { serviceId: service.serviceId, serviceVersion: service.version, agencyId: service.agencyId, departmentId: service.departmentId, applicantAccountId: applicant.id, businessId: null });
+    await saveAnswers(db, id, ANSWERS);
+    drafts.push(id);
+  }
+  const viaUseCase = (id: number) => submitApplication(db, { applicationId: id, accountId: applicant.id, timeZone: TIME_ZONE });
+  const viaRawSql = (id: number) =>
+    db.transaction().execute(async (tx) => {
+      const { rows } = await sql<{ n: number }>`select nextval('application_receipt_seq')::int as n`.execute(tx);
+      await sql`update applications set status = 'submitted', receipt_no = ${`RAW-${rows[0]!.n}`}, submitted_at = now(), due_date = current_date + 1, updated_at = now() where id = ${id}`.execute(tx);
+      await sql`insert into application_steps (application_id, seq, action, status_after, actor_kind, actor_account_id, department_id) values (${id}, 1, 'submit', 'submitted', 'applicant', ${applicant.id}, ${service.departmentId})`.execute(tx);
+      await sql`insert into audit_events (action, actor_account_id, subject_type, subject_id, details) values ('applications.step.recorded', ${applicant.id}, 'application', ${String(id)}, ${JSON.stringify({ action: 'submit', seq: 1, status: 'submitted' })})`.execute(tx);
+      const notice = await sql<{ id: number }>`insert into notifications (account_id, template, params, link) values (${applicant.id}, 'applications.notice.received', ${JSON.stringify({ receiptNo: rows[0]!.n })}, ${`/applications/${id}`}) returning id`.execute(tx);
+      await sql`insert into jobs (queue, payload, dedupe_key) values ('notifications.email', ${JSON.stringify({ notificationId: notice.rows[0]!.id })}, ${`email:notification:${notice.rows[0]!.id}`})`.execute(tx);
+    });
+
+  const half = n + warmup;
+  const useCaseDrafts = drafts.slice(0, half);
+  const rawDrafts = drafts.slice(half);
+  for (const id of useCaseDrafts.slice(0, warmup)) await viaUseCase(id);
+  for (const id of rawDrafts.slice(0, warmup)) await viaRawSql(id);
+
+  const meter = startCpuMeter();
+  let started = performance.now();
+  for (const id of useCaseDrafts.slice(warmup)) {
+    const { status } = await viaUseCase(id);
+    if (status !== 'submitted') throw new Error(`submission ${id} ended ${status}`);
+  }
+  const useCaseSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  for (const id of rawDrafts.slice(warmup)) await viaRawSql(id);
+  const rawSeconds = (performance.now() - started) / 1000;
+  const submissionsPerSecond = n / useCaseSeconds;
+  const rawPerSecond = n / rawSeconds;
+  return { submissions: n, submissionsPerSecond, rawPerSecond, ratio: submissionsPerSecond / rawPerSecond, otherCpu: meter() };
+}
