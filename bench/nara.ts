@@ -1,5 +1,9 @@
 import { loadConfig, type Config } from '../src/config.ts';
-import { openDatabase } from '../src/platform/db/database.ts';
+import { openDatabase, type Database } from '../src/platform/db/database.ts';
+import { findPublishedService } from '../src/modules/catalogue/index.ts';
+import { insertDraft, saveAnswers } from '../src/modules/applications/repository.ts';
+import { submitApplication } from '../src/modules/applications/submit-application.ts';
+import { takeAction } from '../src/modules/applications/take-action.ts';
 import { loadMigrations, migrate } from '../src/platform/db/migrate.ts';
 import { buildApp, migrationSources } from '../src/app.ts';
 import { seedDemoData } from '../src/seed.ts';
@@ -7,6 +11,28 @@ import type { Server } from './servers.ts';
 
 export interface NaraOptions {
   config?: Partial<Config>;
+  /** S2: this many residents `reader1…`, each with a building permit received by a clerk */
+  readers?: number;
+  /** S2: this many residents `writer1…` who file applications during the load */
+  writers?: number;
+}
+
+/** Residents with the demo password, and for readers a submitted, accepted application each. */
+async function addBenchResidents(database: Database, readers: number, writers: number, timeZone: string) {
+  const { db } = database;
+  const { passwordHash } = (await db.selectFrom('accounts').select('password_hash as passwordHash').where('username', '=', 'resident1').executeTakeFirstOrThrow()) as { passwordHash: string };
+  const service = (await findPublishedService(db, 'building-permit'))!;
+  const clerk = await db.selectFrom('accounts').select('id').where('username', '=', 'jongno.clerk').executeTakeFirstOrThrow();
+  const answers = { siteAddress: '서울특별시 종로구 청운동 12-3', use: 'detached-house', floorArea: 180, floors: 2, hasBasement: false, architectName: '김건축', architectLicence: '12345', contactPhone: '010-1234-5678', declaration: true };
+  const add = (username: string) => db.insertInto('accounts').values({ kind: 'resident', username, display_name: username, email: `${username}@bench.example.kr`, password_hash: passwordHash }).returning('id').executeTakeFirstOrThrow();
+  for (let i = 1; i <= readers; i++) {
+    const { id: accountId } = await add(`reader${i}`);
+    const applicationId = await insertDraft(db, { serviceId: service.serviceId, serviceVersion: service.version, agencyId: service.agencyId, departmentId: service.departmentId, applicantAccountId: accountId, businessId: null });
+    await saveAnswers(db, applicationId, answers);
+    await submitApplication(db, { applicationId, accountId, timeZone });
+    await takeAction(db, { applicationId, accountId: clerk.id, action: 'accept', timeZone });
+  }
+  for (let i = 1; i <= writers; i++) await add(`writer${i}`);
 }
 
 /**
@@ -23,6 +49,7 @@ export async function startNara(options: NaraOptions = {}): Promise<Server> {
   try {
     await migrate(database.db, loadMigrations(migrationSources));
     await seedDemoData(database, config);
+    if (options.readers || options.writers) await addBenchResidents(database, options.readers ?? 0, options.writers ?? 0, config.timeZone);
     const { app, jobs } = await buildApp({ config, database });
     let url: string;
     try {

@@ -11,6 +11,7 @@ import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
 import { failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
 import { checkSignIn, runLoginStorm, type StormResult } from './login-storm.ts';
 import { measureSubmissions, type SubmissionResult } from './submissions.ts';
+import { measureReaders, prepareReaders, prepareWriter, startWriters, type ReadResult, type WriteLoad } from './timeline-readers.ts';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -33,6 +34,12 @@ const settings = {
   probeRate: 20,
   /** seconds of probing /healthz before the storm, for its latency at rest */
   probeRestSeconds: 5,
+  /** S2: residents reading their own timeline at once */
+  readers: 200,
+  /** S2: residents filing applications meanwhile, one at a time each */
+  writers: 10,
+  /** S2: the write load as a share of S1's peak on PGlite */
+  writeShare: 0.3,
   databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 
@@ -339,6 +346,76 @@ async function runScenario(s: HttpScenario, ceiling: HttpResult): Promise<Scenar
   }
 }
 
+interface TimelineOutcome {
+  label: string;
+  readOnly?: ReadResult;
+  underLoad?: ReadResult;
+  writes?: WriteLoad;
+  ratio?: number;
+  p99Ratio?: number;
+  minRatio: number;
+  maxP99Ratio: number;
+  verdict: 'PASS' | 'BELOW TARGET' | 'INVALID';
+  p99Verdict: 'PASS' | 'ABOVE TARGET' | 'INVALID';
+  problem?: string;
+}
+
+/** S2: 200 residents reading their timelines, alone, then while applications are filed at 30 % of S1's peak. */
+async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Skipped): Promise<TimelineOutcome> {
+  const label = `S2 ${settings.readers} readers of their timeline`;
+  const base: TimelineOutcome = { label, minRatio: 0.2, maxP99Ratio: 2, verdict: 'INVALID', p99Verdict: 'INVALID' };
+  progress(`${label}: starting (${settings.readers} readers and ${settings.writers} writers sign in)`);
+  let server: Server;
+  try {
+    server = await spawnServer('nara', { config: { demoResidents: 500, rateLimitPerMinute: 1_000_000 }, readers: settings.readers, writers: settings.writers });
+  } catch (error) {
+    loudly.push(`${label}: could not run (${reason(error)}) — NO FIGURE`);
+    return { ...base, problem: reason(error) };
+  }
+  try {
+    const readers = await prepareReaders(server.url, Array.from({ length: settings.readers }, (_, i) => `reader${i + 1}`), DEMO_PASSWORD);
+    const writers = await Promise.all(Array.from({ length: settings.writers }, (_, i) => prepareWriter(server.url, `writer${i + 1}`, DEMO_PASSWORD)));
+    const check = await fetch(new URL(readers[0]!.path, server.url), { headers: { cookie: readers[0]!.cookie } });
+    if (check.status !== 200 || !(await check.text()).includes('id="timeline"')) {
+      loudly.push(`${label}: a reader's page did not show a timeline (status ${check.status}); the load was not run — NO FIGURE`);
+      return { ...base, problem: `check status ${check.status}` };
+    }
+    const pids = server.pid ? [server.pid] : [];
+    progress(`${label}: ${settings.warmup} s warm-up + ${settings.duration} s read-only`);
+    if (settings.warmup > 0) await measureReaders(server.url, readers, settings.warmup, pids);
+    const readOnly = await measureReaders(server.url, readers, settings.duration, pids);
+    const rate = 'skipped' in s1 ? 10 : Math.max(1, settings.writeShare * s1.submissionsPerSecond);
+    progress(`${label}: ${settings.duration} s with applications filed at ${rate.toFixed(0)}/s`);
+    const writing = startWriters(server.url, writers, rate);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const underLoad = await measureReaders(server.url, readers, settings.duration, pids);
+    const writes = await writing.stop();
+    let invalid = false;
+    for (const [what, r] of [['read-only', readOnly], ['under load', underLoad]] as const) {
+      if (r.non2xx + r.errors > 0) {
+        loudly.push(`${label} (${what}): ${int(r.non2xx)} non-2xx responses, ${int(r.errors)} connection errors out of ${int(r.requests)} — THIS FIGURE IS NOT VALID`);
+        invalid = true;
+      }
+    }
+    if (writes.failed > 0) {
+      loudly.push(`${label}: ${int(writes.failed)} filings failed while reading — THE UNDER-LOAD FIGURE IS NOT VALID`);
+      invalid = true;
+    }
+    const ratio = readOnly.rps / ceiling.rps;
+    const p99Ratio = underLoad.p99 / Math.max(1, readOnly.p99);
+    return {
+      ...base, readOnly, underLoad, writes, ratio, p99Ratio,
+      verdict: invalid ? 'INVALID' : ratio >= base.minRatio ? 'PASS' : 'BELOW TARGET',
+      p99Verdict: invalid ? 'INVALID' : p99Ratio <= base.maxP99Ratio ? 'PASS' : 'ABOVE TARGET',
+    };
+  } catch (error) {
+    loudly.push(`${label}: could not run (${reason(error)}) — NO FIGURE`);
+    return { ...base, problem: reason(error) };
+  } finally {
+    await closeServer(server, label);
+  }
+}
+
 const host = machine();
 const startedAt = new Date();
 // A second of doing nothing first: is the machine quiet enough to measure on?
@@ -366,6 +443,7 @@ for (const s of scenarios) {
   }
 }
 const storm = await runLoginStormScenario(argon2);
+const s2 = await runTimelineReaders(hello, s1Pglite);
 
 // The ceiling again, after everything: if the machine changed speed during the run (a
 // busy neighbour, throttling), the two differ and the ratios above cannot be trusted.
@@ -380,7 +458,7 @@ const helloLabel = `hello-world (Fastify), ${settings.connections} connections`;
 const argon2Label = `argon2id verify, ${settings.browsers} in flight`;
 const S1_TARGET = 0.5;
 const s1Label = (db: string) => `S1 application submission, ${db}`;
-const W = Math.max(helloLabel.length, s1Label('PostgreSQL').length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
+const W = Math.max(helloLabel.length, s1Label('PostgreSQL').length, 'S2 p99 with S1 at 30 % of its peak'.length, `S2 ${settings.readers} readers of their timeline`.length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
 const httpFigures = (r: HttpResult) => `${num(int(r.rps), 8)} req/s   p99 ${num(ms(r.p99), 4)} ms`;
 const insertFigures = (label: string | undefined, r: InsertResult | Skipped) =>
   'skipped' in r ? `skipped: ${r.skipped}` : `${num(int(r.rowsPerSecond), 8)} rows/s${label ? noiseOf(label, r.otherCpu) : ''}`;
@@ -411,6 +489,14 @@ for (const o of outcomes) {
   }
   const p99 = o.p99Ratio === undefined ? '' : `   (p99 ${o.p99Ratio.toFixed(1)} × hello-world)`;
   lines.push(`scenario ${col(o.label, W)}${httpFigures(o.result)}   ${o.ratio!.toFixed(2)} × hello-world  target ≥ ${o.minRatio.toFixed(2)}  ${o.verdict}${p99}${noiseOf(o.label, o.result.otherCpu)}`);
+}
+if (!s2.readOnly || !s2.underLoad || !s2.writes) {
+  lines.push(`scenario ${col(s2.label, W)}NO FIGURE: ${s2.problem ?? 'not run'}`);
+} else {
+  lines.push(
+    `scenario ${col(s2.label, W)}${httpFigures({ ...hello, rps: s2.readOnly.rps, p99: s2.readOnly.p99 })}   ${s2.ratio!.toFixed(2)} × hello-world  target ≥ ${s2.minRatio.toFixed(2)}  ${s2.verdict}${noiseOf(s2.label, s2.readOnly.otherCpu)}`,
+    `scenario ${col('S2 p99 with S1 at 30 % of its peak', W)}${num(ms(s2.underLoad.p99), 8)} ms p99 (${int(s2.underLoad.rps)} req/s), read-only ${ms(s2.readOnly.p99)} ms   ${s2.p99Ratio!.toFixed(1)} × read-only  target ≤ ${s2.maxP99Ratio.toFixed(1)}  ${s2.p99Verdict}   (${s2.writes.achievedPerSecond.toFixed(1)} filings/s of ${s2.writes.rate.toFixed(1)} asked${s2.writes.behind ? `, ${int(s2.writes.behind)} ticks behind` : ''})`,
+  );
 }
 if (!storm.result) {
   lines.push(`scenario ${col(storm.label, W)}NO FIGURE: ${storm.problem}`);
@@ -460,6 +546,7 @@ const report = {
   s1: { target: S1_TARGET, ceiling: 'the same rows by raw SQL, same driver, same database, same run', pglite: s1Pglite, postgres: s1Postgres },
   scenarios: [
     ...outcomes.map((o) => ({ ...o, ceiling: 'helloWorld', ...(o.result ? { ratioAgainstHelloWorldAfter: o.result.rps / helloAfter.rps } : {}) })),
+    { name: 's2-timeline-readers', ...s2, ceiling: 'helloWorld (read-only); the same readers without the write load (p99)' },
     { ...storm, ceiling: 'argon2Verify', healthz: { ...storm.healthz, ceiling: 'healthz p99 at rest, same server, before the storm' } },
   ],
   errors: loudly,

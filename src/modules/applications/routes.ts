@@ -5,7 +5,6 @@ import fastifyStatic from '@fastify/static';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { h } from 'preact';
-import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import { DomainError, fieldMessages } from '../../platform/http/errors.ts';
@@ -26,7 +25,7 @@ import { IntegrityPage } from './views/integrity-page.tsx';
 import type { FeedbackState } from './views/feedback-form.tsx';
 import { applicationsOf, findApplication, holidaySet, stepsOf, type ApplicationRow, type StepRow } from './repository.ts';
 import { allowedActions, actions, decisions, type Action, type Status } from './workflow.ts';
-import { deadlineOf, workingDaysBetween } from './working-days.ts';
+import { deadlineOf, localDay, workingDaysBetween } from './working-days.ts';
 import type { StepEvents } from './step-events.ts';
 import { StartPage } from './views/start-page.tsx';
 import { FormPage } from './views/form-page.tsx';
@@ -60,9 +59,9 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
   const assets = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
   const departmentName = (locale: 'ko' | 'en') => (id: number) => directory.department(locale, id)?.department.name ?? '';
 
-  async function today(): Promise<string> {
-    return (await sql<{ d: string }>`select (now() at time zone ${timeZone})::date::text as d`.execute(db)).rows[0]!.d;
-  }
+  // The day now in the deployment's zone, for "days left" on screen (deadlines themselves
+  // come from steps stamped by the database clock).
+  const today = async (): Promise<string> => localDay(new Date(), timeZone);
 
   const timeline = (steps: StepRow[], locale: 'ko' | 'en'): TimelineStep[] =>
     steps.map((s) => ({

@@ -1,0 +1,156 @@
+// S2: many residents reading their application's timeline at once, alone and while
+// applications are being filed. Load generator in the harness process; Nara in its own.
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { startCpuMeter } from './lib.ts';
+
+export interface ReaderSession {
+  cookie: string;
+  path: string;
+}
+
+export interface ReadResult {
+  rps: number;
+  /** milliseconds (autocannon: whole milliseconds) */
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  otherCpu: number | undefined;
+}
+
+export interface WriteLoad {
+  /** submissions started per second (the pace asked for) */
+  rate: number;
+  submitted: number;
+  failed: number;
+  /** ticks skipped because every writer was still busy */
+  behind: number;
+  achievedPerSecond: number;
+}
+
+const cookieOf = (res: Response): string =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .filter((c) => c.startsWith('nara_sid='))
+    .at(-1) ?? '';
+
+/** Signs a resident in as a browser would (form, CSRF token, password) and returns the session cookie. */
+export async function signInAs(base: string, username: string, password: string): Promise<string> {
+  const form = await fetch(new URL('/sign-in', base), { redirect: 'manual' });
+  const first = cookieOf(form);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!first || !csrf) throw new Error(`sign-in form for ${username}: no cookie or CSRF token`);
+  const res = await fetch(new URL('/sign-in', base), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: first, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password, _csrf: csrf }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`sign-in as ${username}: status ${res.status}`);
+  return cookieOf(res) || first;
+}
+
+/** Readers: each signed in, with the path of their own application's page. */
+export async function prepareReaders(base: string, usernames: string[], password: string): Promise<ReaderSession[]> {
+  const sessions: ReaderSession[] = [];
+  // A few at a time: each sign-in is an argon2id verification.
+  for (let i = 0; i < usernames.length; i += 8) {
+    const batch = await Promise.all(
+      usernames.slice(i, i + 8).map(async (username) => {
+        const cookie = await signInAs(base, username, password);
+        const list = await fetch(new URL('/api/v1/applications', base), { headers: { cookie } });
+        const { applications } = (await list.json()) as { applications: Array<{ id: number }> };
+        if (!applications[0]) throw new Error(`${username} has no application`);
+        return { cookie, path: `/applications/${applications[0].id}` };
+      }),
+    );
+    sessions.push(...batch);
+  }
+  return sessions;
+}
+
+/** As many connections as readers, each request a resident asking for their own timeline page. */
+export async function measureReaders(base: string, readers: ReaderSession[], seconds: number, pids: number[]): Promise<ReadResult> {
+  let next = 0;
+  const meter = startCpuMeter(pids);
+  const r = await autocannon({
+    url: base,
+    connections: readers.length,
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        // Each request is one of the residents asking for their own page, in turn (autocannon
+        // resets a connection's context after every request, so readers rotate over connections).
+        setupRequest: (req: autocannon.Request) => {
+          const reader = readers[next++ % readers.length]!;
+          return { ...req, path: reader.path, headers: { ...req.headers, cookie: reader.cookie, 'accept-language': 'ko' } };
+        },
+      },
+    ],
+  });
+  return { rps: r.requests.mean, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, otherCpu: meter() };
+}
+
+/**
+ * Files applications at a steady pace while it runs, as writers would through the JSON API:
+ * open a draft, save its answers, submit. Each writer files one at a time.
+ */
+export function startWriters(base: string, writers: Array<{ cookie: string; csrf: string }>, rate: number): { stop(): Promise<WriteLoad> } {
+  const answers = { newAddress: '서울특별시 종로구 삼봉로 43', movedOn: '2026-11-02', householdMembers: 1, contactPhone: '010-1234-5678' };
+  const busy = new Set<number>();
+  const load = { rate, submitted: 0, failed: 0, behind: 0, achievedPerSecond: 0 };
+  const inFlight = new Set<Promise<void>>();
+  let turn = 0;
+  const file = async (w: { cookie: string; csrf: string }) => {
+    const headers = { cookie: w.cookie, 'x-csrf-token': w.csrf, 'content-type': 'application/json' };
+    const draft = await fetch(new URL('/api/v1/applications', base), { method: 'POST', headers, body: JSON.stringify({ service: 'move-in-report' }) });
+    if (draft.status !== 201 && draft.status !== 200) throw new Error(`draft: ${draft.status}`);
+    const { id } = (await draft.json()) as { id: number };
+    const saved = await fetch(new URL(`/api/v1/applications/${id}/answers`, base), { method: 'PUT', headers, body: JSON.stringify(answers) });
+    if (saved.status !== 200) throw new Error(`answers: ${saved.status}`);
+    await saved.arrayBuffer();
+    // No body, so no content type: an empty JSON body is a 400.
+    const submitted = await fetch(new URL(`/api/v1/applications/${id}/submit`, base), { method: 'POST', headers: { cookie: w.cookie, 'x-csrf-token': w.csrf } });
+    if (submitted.status !== 200) throw new Error(`submit: ${submitted.status}`);
+    await submitted.arrayBuffer();
+  };
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const free = writers.findIndex((_, i) => !busy.has((turn + i) % writers.length));
+    if (free < 0) {
+      load.behind++;
+      return;
+    }
+    const index = (turn + free) % writers.length;
+    turn = index + 1;
+    busy.add(index);
+    const p = file(writers[index]!)
+      .then(() => void load.submitted++)
+      .catch(() => void load.failed++)
+      .finally(() => {
+        busy.delete(index);
+        inFlight.delete(p);
+      });
+    inFlight.add(p);
+  }, 1000 / rate);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(inFlight);
+      load.achievedPerSecond = load.submitted / ((performance.now() - started) / 1000);
+      return load;
+    },
+  };
+}
+
+/** A writer's session and its CSRF token for the JSON API. */
+export async function prepareWriter(base: string, username: string, password: string): Promise<{ cookie: string; csrf: string }> {
+  const cookie = await signInAs(base, username, password);
+  const session = await fetch(new URL('/api/v1/session', base), { headers: { cookie } });
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  return { cookie, csrf: csrfToken };
+}
