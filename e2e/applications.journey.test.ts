@@ -97,6 +97,13 @@ test('a resident applies for a building permit, two departments review it, the h
   await page.getByRole('button', { name: '저장하고 다음으로' }).click();
   await page.getByRole('heading', { name: '입력한 내용 확인' }).waitFor();
   await clean(page, 'review page');
+  // The site plan, photographed or scanned, attached from the phone.
+  await page.getByLabel('어떤 서류인가요?').selectOption({ index: 1 });
+  await page.getByLabel('파일', { exact: true }).setInputFiles({ name: '배치도.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+  await page.getByRole('button', { name: '첨부하기' }).click();
+  await page.getByText('서류를 첨부했습니다.').waitFor();
+  await clean(page, 'review page with an attachment');
+  await page.screenshot({ path: `${shots}/review-attached-360.png`, fullPage: true });
   await page.getByRole('button', { name: '제출하기' }).click();
   await page.getByText('제출했습니다').waitFor();
   await clean(page, 'application page');

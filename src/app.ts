@@ -22,7 +22,7 @@ import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
-import { applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
+import { SCAN_QUEUE, createAttachmentScanner, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const version: string = JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).version;
@@ -88,6 +88,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     onOutcome: (queue, outcome) => metrics.jobs.inc({ queue, outcome }),
     handlers: {
       [EMAIL_QUEUE]: createEmailSender({ db, i18n, transport, mailFrom: config.mailFrom, publicUrl: config.publicUrl, contact: (id) => accountContact(db, id) }),
+      [SCAN_QUEUE]: createAttachmentScanner({ db, command: config.virusScanCommand }),
       [MAINTENANCE_QUEUE]: async () => {
         await sessions.purgeExpired();
         await rateLimiter.purge();

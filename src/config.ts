@@ -27,6 +27,7 @@ export const ConfigSchema = Type.Object({
   jobPollMs: Type.Integer({ minimum: 10 }),
   timeZone: Type.String({ minLength: 1 }),
   trustProxy: Type.String({ pattern: '^[0-9a-fA-F.:/, ]*$' }),
+  virusScanCommand: Type.Optional(Type.String({ minLength: 1 })),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -62,6 +63,7 @@ export const configVariables: Variable[] = [
   { name: 'RATE_LIMIT_PER_MINUTE', key: 'rateLimitPerMinute', description: 'form submissions and API writes per client address per minute', default: '120', parse: int },
   { name: 'JOB_POLL_MS', key: 'jobPollMs', description: 'how often the job runner looks for due jobs', default: '1000', parse: int },
   { name: 'TRUST_PROXY', key: 'trustProxy', description: 'addresses or CIDR ranges of the load balancers in front of Nara, comma-separated (e.g. 10.0.0.0/8); only their X-Forwarded-For is believed for the client address. Empty when clients connect directly', default: '(empty)' },
+  { name: 'VIRUS_SCAN_COMMAND', key: 'virusScanCommand', description: 'a command that scans one uploaded file, given its path as the last argument (e.g. "clamdscan --no-summary"): exit 0 clean, 1 infected, anything else retried later. When unset, uploads are kept marked as not scanned', default: '(unset)' },
   { name: 'TZ_DEPLOYMENT', key: 'timeZone', description: 'the deployment time zone for deadlines and dates on screen', default: 'Asia/Seoul' },
 ];
 

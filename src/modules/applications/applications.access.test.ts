@@ -420,3 +420,76 @@ test('the JSON API: a refused action names the allowed ones; an official who ope
   const accepted = await approver('POST', `/api/v1/applications/${id}/actions`, { action: 'accept' });
   assert.deepEqual(accepted.json(), { status: 'in-review' });
 });
+
+/** A multipart form post, as a browser sends a file input. */
+async function upload(username: string, url: string, fields: Record<string, string>, file: { name: string; type: string; bytes: Buffer }) {
+  const cookie = browsers.get(username)!;
+  const page = await t.app.inject({ method: 'GET', url: '/services', headers: { cookie } });
+  const boundary = '----nara-test-boundary';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries({ ...fields, _csrf: csrfFrom(page.body) })) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: ${file.type}\r\n\r\n`), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
+  return t.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: Buffer.concat(parts) });
+}
+
+const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 0x20), Buffer.from('\n%%EOF\n')]);
+
+test('attachments: checked by their content, limited in size, kept with the application; only the applicant and the holding department can open them', async () => {
+  const me = await as('resident1');
+  const id = idFrom((await me.post('/services/building-permit/apply')).headers.location as string);
+  await me.post(`/applications/${id}/edit/site`, { siteAddress: 'a', use: 'office', floorArea: '100', floors: '3', go: 'next' });
+  await me.post(`/applications/${id}/edit/architect`, { architectName: '김건축', architectLicence: '12345', go: 'next' });
+  await me.post(`/applications/${id}/edit/contact`, { contactPhone: '010-1234-5678', declaration: 'true', go: 'next' });
+  const disguised = await upload('resident1', `/applications/${id}/attachments`, { document: '0' }, { name: 'plan.pdf', type: 'application/pdf', bytes: Buffer.from('MZ this is really a program') });
+  assert.equal(disguised.statusCode, 422);
+  assert.match(disguised.body, /PDF, PNG, JPEG 파일만|Only PDF, PNG and JPEG/);
+  const huge = await upload('resident1', `/applications/${id}/attachments`, { document: '0' }, { name: 'big.pdf', type: 'application/pdf', bytes: Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(10 * 1024 * 1024 + 10)]) });
+  assert.equal(huge.statusCode, 422);
+  assert.match(huge.body, /10MB까지|up to 10 MB/);
+  const ok = await upload('resident1', `/applications/${id}/attachments`, { document: '1' }, { name: '../../배치도.pdf', type: 'application/octet-stream', bytes: pdf });
+  assert.equal(ok.statusCode, 303);
+  const [stored] = await t.database.db.selectFrom('application_attachments').select(['id', 'filename', 'content_type', 'scan_status']).where('application_id', '=', id).execute();
+  assert.equal(stored!.filename, '배치도.pdf');
+  assert.equal(stored!.content_type, 'application/pdf');
+  await t.jobs.runDue();
+  const review = await me.get(`/applications/${id}/review`);
+  assert.match(review.body, /배치도\.pdf/);
+  assert.match(review.body, /바이러스 검사 안 함|not virus-checked/, 'without a scanner configured, the file says it was not scanned');
+  const mine = await me.get(`/applications/${id}/attachments/${stored!.id}`);
+  assert.equal(mine.statusCode, 200);
+  assert.equal(mine.headers['content-type'], 'application/pdf');
+  assert.match(String(mine.headers['content-disposition']), /^attachment;/);
+  assert.equal(mine.rawPayload.equals(pdf), true);
+  assert.equal((await (await as('resident3')).get(`/applications/${id}/attachments/${stored!.id}`)).statusCode, 404);
+  assert.equal((await upload('resident1', `/applications/${id}/attachments`, { document: '0' }, { name: 'x.pdf', type: 'application/pdf', bytes: pdf })).statusCode, 303);
+  await me.post(`/applications/${id}/submit`);
+  // Submitted: documents can no longer be added or removed.
+  assert.equal((await upload('resident1', `/applications/${id}/attachments`, { document: '0' }, { name: 'late.pdf', type: 'application/pdf', bytes: pdf })).statusCode, 409);
+  assert.equal((await me.post(`/applications/${id}/attachments/${stored!.id}/remove`)).statusCode, 409);
+  const clerk = await as('jongno.clerk');
+  const theirs = await clerk.get(`/work/applications/${id}/attachments/${stored!.id}`);
+  assert.equal(theirs.statusCode, 200);
+  assert.equal((await (await as('gangnam.clerk')).get(`/work/applications/${id}/attachments/${stored!.id}`)).statusCode, 404);
+});
+
+test('the virus-scan hook: a file the scanner flags is marked infected and never sent', async () => {
+  const { createAttachmentScanner } = await import('./attachments.ts');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'nara-scanner-'));
+  const scanner = path.join(dir, 'scan.sh');
+  // A stand-in for clamdscan: exit 1 when the EICAR test signature is in the file.
+  writeFileSync(scanner, '#!/bin/sh\nif grep -q EICAR-STANDARD-ANTIVIRUS-TEST-FILE "$1"; then exit 1; fi\nexit 0\n');
+  const me = await as('resident1');
+  const id = idFrom((await me.post('/services/outdoor-advertising-permit/apply')).headers.location as string);
+  await upload('resident1', `/applications/${id}/attachments`, { document: '0' }, { name: 'clean.pdf', type: 'application/pdf', bytes: pdf });
+  await upload('resident1', `/applications/${id}/attachments`, { document: '1' }, { name: 'bad.pdf', type: 'application/pdf', bytes: Buffer.concat([pdf, Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*')]) });
+  const rows = await t.database.db.selectFrom('application_attachments').select(['id', 'filename']).where('application_id', '=', id).orderBy('id').execute();
+  const scan = createAttachmentScanner({ db: t.database.db, command: `sh ${scanner}` });
+  for (const r of rows) await scan({ attachmentId: r.id });
+  const after = await t.database.db.selectFrom('application_attachments').select(['filename', 'scan_status']).where('application_id', '=', id).orderBy('id').execute();
+  assert.deepEqual(after.map((r) => [r.filename, r.scan_status]), [['clean.pdf', 'clean'], ['bad.pdf', 'infected']]);
+  assert.equal((await me.get(`/applications/${id}/attachments/${rows[1]!.id}`)).statusCode, 403);
+  assert.equal((await me.get(`/applications/${id}/attachments/${rows[0]!.id}`)).statusCode, 200);
+});

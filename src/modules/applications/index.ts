@@ -16,3 +16,4 @@ export const applicationMenu: MenuItem[] = [
   { href: '/applications', labelKey: 'menu.applications', for: 'resident' },
   { href: '/work', labelKey: 'menu.work', for: 'official' },
 ];
+export { createAttachmentScanner, SCAN_QUEUE } from './attachments.ts';

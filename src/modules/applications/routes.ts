@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { h } from 'preact';
@@ -20,6 +21,8 @@ import { rolesIn, takeAction, worksIn } from './take-action.ts';
 import { listWorkQueue } from './list-work-queue.ts';
 import { giveFeedback } from './give-feedback.ts';
 import { readsOf, recordRead } from './record-read.ts';
+import { ATTACHMENT_MAX_BYTES, attachmentContent, attachmentsOf, removeAttachment, uploadAttachment } from './attachments.ts';
+import { AttachmentsSection } from './views/attachments-section.tsx';
 import { processingRecord } from './service-figures.ts';
 import { IntegrityPage } from './views/integrity-page.tsx';
 import type { FeedbackState } from './views/feedback-form.tsx';
@@ -79,6 +82,17 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
 
   return async (app) => {
     await app.register(fastifyStatic, { root: assets, prefix: '/assets/applications/', decorateReply: false, index: false, maxAge: '1h' });
+    // Uploads: one file per request, kept in memory up to the limit (then marked truncated
+    // and refused with a message, rather than cut off with a bare 413).
+    await app.register(fastifyMultipart, {
+      attachFieldsToBody: 'keyValues',
+      throwFileSizeLimit: false,
+      limits: { fileSize: ATTACHMENT_MAX_BYTES, files: 1, fields: 5, fieldSize: 2000, parts: 6 },
+      async onFile(part: MultipartFile) {
+        const bytes = await part.toBuffer();
+        (part as unknown as { value: unknown }).value = { filename: part.filename, bytes, truncated: part.file.truncated };
+      },
+    });
 
     // ----- starting -----
 
@@ -149,24 +163,83 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       return reply.redirect(next ? `/applications/${id}/edit/${next.id}` : `/applications/${id}/review`, 303);
     });
 
-    async function reviewPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: Array<{ field: string; messageKey: string; params?: Record<string, string | number> }> = [], status = 200) {
+    async function reviewPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: Array<{ field: string; messageKey: string; params?: Record<string, string | number> }> = [], status = 200, extra: { attachmentError?: string; notice?: string } = {}) {
       const { application, service } = await draftOf(request, id);
       if (application.status !== 'draft') return reply.redirect(`/applications/${id}`, 303);
       const business = application.business_id ? (await businessesActingFor(db, request.account!.id)).find((b) => b.id === application.business_id) : undefined;
       const sectionOf = (field: string) => service.form.sections.find((s) => s.fields.some((f) => f.name === field))?.id ?? '';
       const ctx = await pageContext(request, reply, { form: true });
+      const attachments = h(AttachmentsSection, { ctx, applicationId: id, base: `/applications/${id}/attachments`, documents: service.documents, attachments: await attachmentsOf(db, id), editable: true, error: extra.attachmentError, maxMb: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
       return reply.page(
         h(ReviewPage, {
           ctx, applicationId: id, service, answers: application.answers, businessName: business ? (request.locale === 'ko' ? business.nameKo : business.nameEn) : null,
-          errors: errors.map((e) => ({ field: e.field, section: sectionOf(e.field), message: request.t(e.messageKey, e.params) })),
+          errors: errors.map((e) => ({ field: e.field, section: sectionOf(e.field), message: request.t(e.messageKey, e.params) })), attachments, notice: extra.notice,
         }),
         status,
       );
     }
 
-    app.get('/applications/:id/review', { schema: { hide: true, params: Id } }, async (request, reply) => {
+    app.get('/applications/:id/review', { schema: { hide: true, params: Id, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {
       if (!request.account) return signIn(reply, request.url);
-      return reviewPage(request, reply, request.params.id);
+      const done = request.query.done;
+      return reviewPage(request, reply, request.params.id, [], 200, done === 'attached' || done === 'removed' ? { notice: request.t(`applications.attachment.${done === 'attached' ? 'added' : 'removed'}`) } : {});
+    });
+
+    // ----- attachments -----
+
+    app.post('/applications/:id/attachments', { schema: { hide: true, params: Id } }, async (request, reply) => {
+      if (!request.account) return signIn(reply, `/applications/${request.params.id}`);
+      const id = request.params.id;
+      const body = (request.body ?? {}) as { document?: unknown; file?: { filename: string; bytes: Buffer; truncated: boolean } };
+      const file = body.file && typeof body.file === 'object' ? body.file : { filename: '', bytes: Buffer.alloc(0), truncated: false };
+      const { application } = await ownApplication(db, id, request.account.id);
+      const back = application.status === 'draft' ? `/applications/${id}/review` : `/applications/${id}`;
+      try {
+        await uploadAttachment(db, { applicationId: id, accountId: request.account.id, document: typeof body.document === 'string' ? body.document : '', filename: file.filename, bytes: file.bytes, truncated: file.truncated });
+      } catch (error) {
+        if (isUserError(error) && error.code === 'VALIDATION_FAILED') {
+          const message = messages(request, error)[0]!.message;
+          return application.status === 'draft' ? reviewPage(request, reply, id, [], error.status, { attachmentError: message }) : applicantPage(request, reply, id, { attachmentError: message, status: error.status });
+        }
+        throw error;
+      }
+      return reply.redirect(`${back}?done=attached#attachments`, 303);
+    });
+
+    app.post('/applications/:id/attachments/:attachmentId/remove', { schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }), attachmentId: Type.Integer({ minimum: 1 }) }) } }, async (request, reply) => {
+      if (!request.account) return signIn(reply, `/applications/${request.params.id}`);
+      const { id, attachmentId } = request.params;
+      const { application } = await ownApplication(db, id, request.account.id);
+      await removeAttachment(db, { applicationId: id, accountId: request.account.id, attachmentId });
+      return reply.redirect(`${application.status === 'draft' ? `/applications/${id}/review` : `/applications/${id}`}?done=removed#attachments`, 303);
+    });
+
+    const sendFile = (reply: FastifyReply, file: { filename: string; contentType: string; content: Uint8Array }) =>
+      reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+        .header('cache-control', 'private, no-store')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(Buffer.from(file.content));
+
+    app.get('/applications/:id/attachments/:attachmentId', { schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }), attachmentId: Type.Integer({ minimum: 1 }) }) } }, async (request, reply) => {
+      if (!request.account) return signIn(reply, request.url);
+      await ownApplication(db, request.params.id, request.account.id);
+      const file = await attachmentContent(db, request.params.id, request.params.attachmentId);
+      if (!file) throw new DomainError('NOT_FOUND');
+      return sendFile(reply, file);
+    });
+
+    app.get('/work/applications/:id/attachments/:attachmentId', { schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }), attachmentId: Type.Integer({ minimum: 1 }) }) } }, async (request, reply) => {
+      if (!request.account) return signIn(reply, request.url);
+      const actor = await loadActor(db, request.account.id);
+      const application = await findApplication(db, request.params.id);
+      if (!application || !actor || actor.kind !== 'official' || actor.agencyId !== application.agency_id || application.status === 'draft') throw new DomainError('NOT_FOUND');
+      if (!worksIn(actor, application.agency_id, application.department_id)) throw new DomainError('FORBIDDEN', 'applications.error.notYourDepartment');
+      const file = await attachmentContent(db, request.params.id, request.params.attachmentId);
+      if (!file) throw new DomainError('NOT_FOUND');
+      await recordRead(db, { application, official: actor, requestId: request.id, ip: request.ip });
+      return sendFile(reply, file);
     });
 
     app.post('/applications/:id/submit', { schema: { hide: true, params: Id } }, async (request, reply) => {
@@ -211,7 +284,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       return service;
     }
 
-    async function applicantPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { notice?: string; amend?: { typed: Record<string, unknown>; errors: Array<{ field: string; message: string }> }; feedback?: Omit<FeedbackState, 'given'>; status?: number } = {}) {
+    async function applicantPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { notice?: string; amend?: { typed: Record<string, unknown>; errors: Array<{ field: string; message: string }> }; feedback?: Omit<FeedbackState, 'given'>; attachmentError?: string; status?: number } = {}) {
       const { application, service } = await ownApplication(db, id, request.account!.id);
       if (application.status === 'draft') return reply.redirect(`/applications/${id}/edit`, 303);
       const steps = await stepsOf(db, id);
@@ -222,9 +295,10 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
         ? { given: !!(await db.selectFrom('application_feedback').select('application_id').where('application_id', '=', id).executeTakeFirst()), values: extra.feedback?.values ?? {}, errors: extra.feedback?.errors ?? [] }
         : undefined;
       const ctx = await pageContext(request, reply, { form: true });
+      const attachments = h(AttachmentsSection, { ctx, applicationId: id, base: `/applications/${id}/attachments`, documents: service.documents, attachments: await attachmentsOf(db, id), editable: application.status === 'awaiting-supplement', error: extra.attachmentError, maxMb: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
       return reply.page(
         h(ApplicationPage, {
-          ctx, id, receiptNo: application.receipt_no, service, status: application.status, answers: application.answers, steps: timeline(steps, request.locale),
+          ctx, id, receiptNo: application.receipt_no, service, status: application.status, answers: application.answers, steps: timeline(steps, request.locale), attachments,
           dueDate: deadline.due, paused: deadline.paused, daysLeft: deadline.daysLeft, applicantView: true,
           canWithdraw: allowedActions(application.status as Status, 'applicant').includes('withdraw'),
           supplementRequest: lastRequest?.note ?? null, amend: extra.amend, notice: extra.notice, feedback, reads, timeZone, departmentName: departmentName(request.locale),
@@ -236,7 +310,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
     app.get('/applications/:id', { schema: { hide: true, params: Id, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {
       if (!request.account) return signIn(reply, request.url);
       const done = request.query.done;
-      const notice = done && ['submitted', 'withdrawn', 'resubmitted', 'feedback'].includes(done) ? request.t(`applications.done.${done}`) : undefined;
+      const notice = done && ['submitted', 'withdrawn', 'resubmitted', 'feedback'].includes(done) ? request.t(`applications.done.${done}`) : done === 'attached' ? request.t('applications.attachment.added') : done === 'removed' ? request.t('applications.attachment.removed') : undefined;
       return applicantPage(request, reply, request.params.id, notice ? { notice } : {});
     });
 
@@ -340,9 +414,10 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       const colleagues = (await departmentOfficials(db, application.agency_id, application.department_id)).map((c) => ({ id: c.id, name: c.displayName }));
       const ctx = await pageContext(request, reply, { form: true });
       const actionsPanel = h(OfficialActions, { ctx, applicationId: id, allowed, departments, colleagues, errors: extra.errors ?? [], typed: extra.typed ?? {} });
+      const attachments = h(AttachmentsSection, { ctx, applicationId: id, base: `/work/applications/${id}/attachments`, documents: service.documents, attachments: await attachmentsOf(db, id), editable: false, maxMb: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
       return reply.page(
         h(ApplicationPage, {
-          ctx, id, receiptNo: application.receipt_no, service, status: application.status, answers: application.answers, steps: timeline(steps, request.locale),
+          ctx, id, receiptNo: application.receipt_no, service, status: application.status, answers: application.answers, steps: timeline(steps, request.locale), attachments,
           dueDate: deadline.due, paused: deadline.paused, daysLeft: deadline.daysLeft, applicantView: false, canWithdraw: false, supplementRequest: null,
           notice: extra.notice, timeZone, departmentName: departmentName(request.locale), children: actionsPanel,
         }),

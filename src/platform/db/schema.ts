@@ -370,11 +370,28 @@ export interface ApplicationFeedbackTable {
   created_at: DbTime;
 }
 
+export interface ApplicationAttachmentsTable {
+  id: Generated<number>;
+  application_id: number;
+  document: string;
+  filename: string;
+  content_type: 'application/pdf' | 'image/png' | 'image/jpeg';
+  size_bytes: number;
+  sha256: string;
+  content: Uint8Array;
+  scan_status: Generated<'pending' | 'clean' | 'infected' | 'unscanned'>;
+  scanned_at: Date | null;
+  uploaded_by: number;
+  created_at: DbTime;
+  removed_at: Date | null;
+}
+
 export interface DB {
   holidays: HolidaysTable;
   applications: ApplicationsTable;
   application_steps: ApplicationStepsTable;
   application_feedback: ApplicationFeedbackTable;
+  application_attachments: ApplicationAttachmentsTable;
   services: ServicesTable;
   service_versions: ServiceVersionsTable;
   schema_migrations: SchemaMigrationsTable;

@@ -31,6 +31,8 @@ export interface ApplicationPageProps {
   departmentName: (id: number) => string;
   /** applicant view or official view (the latter has its own actions below) */
   children?: preact.ComponentChildren;
+  /** the attached documents section */
+  attachments?: preact.ComponentChildren;
 }
 
 export function ApplicationPage(p: ApplicationPageProps) {
@@ -106,6 +108,8 @@ export function ApplicationPage(p: ApplicationPageProps) {
           <a href={`/applications/${p.id}`} class="krds-btn small secondary" id="refresh">{t('applications.refresh')}</a>
         </p>
       </section>
+
+      {p.attachments}
 
       <section aria-labelledby="answers-heading">
         <h2 id="answers-heading" class="nara-section-title">{t('applications.answers')}</h2>

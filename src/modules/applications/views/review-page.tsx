@@ -12,15 +12,18 @@ export interface ReviewPageProps {
   answers: FormData;
   businessName: string | null;
   errors: Array<{ field: string; message: string; section: string }>;
+  attachments?: preact.ComponentChildren;
+  notice?: string | undefined;
 }
 
-export function ReviewPage({ ctx, applicationId, service, answers, businessName, errors }: ReviewPageProps) {
+export function ReviewPage({ ctx, applicationId, service, answers, businessName, errors, attachments, notice }: ReviewPageProps) {
   const { t, locale } = ctx;
   return (
     <Layout ctx={ctx} title={`${errors.length ? `${t('applications.errorPrefix')} ` : ''}${t('applications.review')} - ${service.name[locale]}`}>
       <p class="nara-muted">{service.name[locale]}</p>
       <PageHeading>{t('applications.review.heading')}</PageHeading>
       <Progress ctx={ctx} service={service} current={service.form.sections.length} />
+      {notice ? <p role="status" class="nara-notice nara-notice-success">{notice}</p> : null}
       <ErrorSummary ctx={ctx} errors={errors.map((e) => ({ field: `answer-${e.field}`, message: e.message }))} />
       {businessName ? <p>{t('applications.forBusiness', { name: businessName })}</p> : null}
       {service.form.sections.map((section) => (
@@ -48,6 +51,10 @@ export function ReviewPage({ ctx, applicationId, service, answers, businessName,
       <section aria-labelledby="review-documents">
         <h2 id="review-documents" class="nara-section-title">{t('service.documents')}</h2>
         {service.documents.length ? <ul>{service.documents.map((d) => <li>{d[locale]}</li>)}</ul> : <p>{t('service.documents.none')}</p>}
+      </section>
+      {attachments}
+      <section aria-labelledby="review-fee">
+        <h2 id="review-fee" class="nara-section-title">{t('service.fee')}</h2>
         <p>{service.feeMinor ? t('applications.feeDue', { fee: formatMoney(service.feeMinor, service.currency, locale) }) : t('services.fee.none')}</p>
       </section>
       <form method="post" action={`/applications/${applicationId}/submit`}>
