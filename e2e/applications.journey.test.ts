@@ -195,3 +195,24 @@ test('an export declaration with a low-risk profile is cleared in seconds', { sk
   await clean(page, 'cleared declaration');
   await page.screenshot({ path: `${shots}/export-cleared.png`, fullPage: true });
 });
+
+test('an agency administrator edits a service, previews the new version and publishes it', { skip: chromiumMissing }, async () => {
+  const page = await official('mois.admin');
+  await page.goto(`${base}/account?lang=en`);
+  await page.getByRole('link', { name: "Your agency's services" }).click();
+  await clean(page, 'services admin list');
+  await page.getByRole('link', { name: 'Open data request' }).click();
+  await clean(page, 'service editor');
+  await page.getByLabel('Statutory period (working days)').fill('8');
+  await page.getByRole('button', { name: 'Save as the version being written' }).click();
+  await page.getByText('Saved. Check the preview, then publish.').waitFor();
+  await page.getByRole('link', { name: 'Preview version 2' }).click();
+  await clean(page, 'preview');
+  await page.screenshot({ path: `${shots}/service-preview.png`, fullPage: true });
+  await page.getByRole('link', { name: 'Back to editing' }).click();
+  await page.getByRole('button', { name: 'Publish version 2' }).click();
+  await page.getByText('Published.').waitFor();
+  await page.goto(`${base}/services/open-data-request?lang=en`);
+  await page.getByText('8 working days (time waiting for your supplement does not count)').waitFor();
+  await page.getByText('Version 2, since').waitFor();
+});

@@ -13,6 +13,12 @@ import { DomainError } from '../../platform/http/errors.ts';
 import { findPublishedService, listPublishedServices, type ServiceVersion } from './repository.ts';
 import { ServicesPage } from './views/services-page.tsx';
 import { ServicePage, type ServiceFigures } from './views/service-page.tsx';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fieldMessages } from '../../platform/http/errors.ts';
+import { departmentsOf, loadActor } from '../identity/index.ts';
+import { editableVersion, listAgencyServices, publishService, saveServiceDraft, type ServiceInput } from './edit-service.ts';
+import { ServiceEditorPage, ServicesAdminPage } from './views/service-editor-page.tsx';
+import { ServicePreviewPage } from './views/service-preview-page.tsx';
 
 export interface CatalogueRouteDeps {
   db: Db;
@@ -68,7 +74,108 @@ export function catalogueRoutes(deps: CatalogueRouteDeps): FastifyPluginAsyncTyp
   const matches = (service: ServiceVersion, agencyName: string, needle: string) =>
     !needle || [service.name.ko, service.name.en, service.summary.ko, service.summary.en, agencyName, service.code].some((x) => normalize(x).includes(needle));
 
+  /** The agency the account administers (the first, if several). */
+  async function adminAgency(request: FastifyRequest): Promise<number> {
+    const actor = request.account ? await loadActor(db, request.account.id) : undefined;
+    const agencyId = actor?.roles.find((r) => r.role === 'agency-admin')?.agencyId;
+    if (agencyId === undefined) throw new DomainError('FORBIDDEN');
+    return agencyId;
+  }
+  const agencyName = (locale: 'ko' | 'en', agencyId: number) => directory.list(locale).find((a) => a.id === agencyId)?.name ?? '';
+  const pairsText = (list: Array<{ ko: string; en: string }>) => list.map((p) => `${p.ko} | ${p.en}`).join('\n');
+  const inputOf = (v: ServiceVersion): ServiceInput => ({
+    code: v.code, departmentId: String(v.departmentId), nameKo: v.name.ko, nameEn: v.name.en, summaryKo: v.summary.ko, summaryEn: v.summary.en, applicantKinds: v.applicantKinds,
+    legalBasisKo: v.legalBasis.ko, legalBasisEn: v.legalBasis.en, documents: pairsText(v.documents), fee: String(v.feeMinor), periodDays: String(v.periodDays), steps: pairsText(v.steps),
+    form: JSON.stringify(v.form, null, 2), rules: v.rules ? JSON.stringify(v.rules, null, 2) : '',
+  });
+  const inputFrom = (body: Record<string, unknown>): ServiceInput => {
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const kinds = body.applicantKinds === undefined ? [] : Array.isArray(body.applicantKinds) ? body.applicantKinds.map(String) : [String(body.applicantKinds)];
+    return {
+      code: str('code'), departmentId: str('departmentId'), nameKo: str('nameKo'), nameEn: str('nameEn'), summaryKo: str('summaryKo'), summaryEn: str('summaryEn'), applicantKinds: kinds,
+      legalBasisKo: str('legalBasisKo'), legalBasisEn: str('legalBasisEn'), documents: str('documents'), fee: str('fee'), periodDays: str('periodDays'), steps: str('steps'), form: str('form'), rules: str('rules'),
+    };
+  };
+  const blank: ServiceInput = {
+    code: '', departmentId: '', nameKo: '', nameEn: '', summaryKo: '', summaryEn: '', applicantKinds: ['resident'], legalBasisKo: '', legalBasisEn: '', documents: '', fee: '0', periodDays: '5', steps: '접수 | Receipt\n검토 | Review\n결정 | Decision',
+    form: JSON.stringify({ schema: { type: 'object', properties: { details: { type: 'string', minLength: 1, maxLength: 2000 } }, required: ['details'] }, sections: [{ id: 'request', title: { ko: '신청 내용', en: 'Your request' }, fields: [{ name: 'details', label: { ko: '내용', en: 'Details' }, widget: 'textarea' }] }] }, null, 2),
+    rules: '',
+  };
+  async function editorPage(request: FastifyRequest, reply: FastifyReply, o: { agencyId: number; code?: string; values: ServiceInput; errors?: Array<{ field: string; message: string }>; notice?: string; status?: number }) {
+    const departments = (await departmentsOf(db, o.agencyId)).map((d) => ({ id: d.id, name: request.locale === 'ko' ? d.name_ko : d.name_en }));
+    const list = o.code ? (await listAgencyServices(db, request.account!.id, o.agencyId)).find((s) => s.code === o.code) : undefined;
+    const ctx = await pageContext(request, reply, { form: true });
+    return reply.page(
+      h(ServiceEditorPage, { ctx, agencyName: agencyName(request.locale, o.agencyId), code: o.code, values: o.values, departments, errors: o.errors ?? [], draftVersion: list?.draft ?? null, publishedVersion: list?.published ?? null, notice: o.notice }),
+      o.status ?? 200,
+    );
+  }
+  const editorErrors = (request: FastifyRequest, error: DomainError) => fieldMessages(request.t, error) ?? [{ field: 'nameKo', message: request.t(error.messageKey) }];
+  const EditorBody = Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 200_000 }), Type.Array(Type.String({ maxLength: 20 }))]));
+
   return async (app) => {
+    app.get('/admin/services', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {
+      if (!request.account) return reply.redirect('/sign-in?next=%2Fadmin%2Fservices', 303);
+      const agencyId = await adminAgency(request);
+      const services = await listAgencyServices(db, request.account.id, agencyId);
+      const ctx = await pageContext(request, reply);
+      const notice = request.query.done === 'published' ? request.t('catalogue.admin.publishedNotice') : undefined;
+      return reply.page(h(ServicesAdminPage, { ctx, agencyName: agencyName(request.locale, agencyId), services, notice }));
+    });
+
+    app.get('/admin/services/new', { schema: { hide: true } }, async (request, reply) => {
+      if (!request.account) return reply.redirect('/sign-in?next=%2Fadmin%2Fservices%2Fnew', 303);
+      const agencyId = await adminAgency(request);
+      const [first] = await departmentsOf(db, agencyId);
+      return editorPage(request, reply, { agencyId, values: { ...blank, departmentId: first ? String(first.id) : '' } });
+    });
+
+    app.post('/admin/services/new', { schema: { hide: true, body: EditorBody } }, async (request, reply) => {
+      if (!request.account) return reply.redirect('/sign-in', 303);
+      const agencyId = await adminAgency(request);
+      const values = inputFrom(request.body as Record<string, unknown>);
+      try {
+        const { code } = await saveServiceDraft(db, { accountId: request.account.id, agencyId, input: values });
+        return reply.redirect(`/admin/services/${code}/edit?done=saved`, 303);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') return editorPage(request, reply, { agencyId, values, errors: editorErrors(request, error), status: error.status });
+        throw error;
+      }
+    });
+
+    app.get('/admin/services/:code/edit', { schema: { hide: true, params: ServiceCode, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {
+      if (!request.account) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+      const { agencyId, version } = await editableVersion(db, { accountId: request.account.id, code: request.params.code });
+      const notice = request.query.done === 'saved' ? request.t('catalogue.editor.saved') : undefined;
+      return editorPage(request, reply, { agencyId, code: request.params.code, values: inputOf(version), ...(notice ? { notice } : {}) });
+    });
+
+    app.post('/admin/services/:code/edit', { schema: { hide: true, params: ServiceCode, body: EditorBody } }, async (request, reply) => {
+      if (!request.account) return reply.redirect('/sign-in', 303);
+      const { agencyId } = await editableVersion(db, { accountId: request.account.id, code: request.params.code });
+      const values = { ...inputFrom(request.body as Record<string, unknown>), code: request.params.code };
+      try {
+        await saveServiceDraft(db, { accountId: request.account.id, agencyId, existingCode: request.params.code, input: values });
+        return reply.redirect(`/admin/services/${request.params.code}/edit?done=saved`, 303);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') return editorPage(request, reply, { agencyId, code: request.params.code, values, errors: editorErrors(request, error), status: error.status });
+        throw error;
+      }
+    });
+
+    app.get('/admin/services/:code/preview', { schema: { hide: true, params: ServiceCode } }, async (request, reply) => {
+      if (!request.account) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+      const { version } = await editableVersion(db, { accountId: request.account.id, code: request.params.code });
+      const ctx = await pageContext(request, reply);
+      return reply.page(h(ServicePreviewPage, { ctx, service: version }));
+    });
+
+    app.post('/admin/services/:code/publish', { schema: { hide: true, params: ServiceCode } }, async (request, reply) => {
+      if (!request.account) return reply.redirect('/sign-in', 303);
+      await publishService(db, { accountId: request.account.id, code: request.params.code });
+      return reply.redirect('/admin/services?done=published', 303);
+    });
+
     app.get('/services', { schema: { hide: true, querystring: Type.Object({ q: Type.String({ maxLength: 200, default: '' }) }) } }, async (request, reply) => {
       const q = request.query.q.trim();
       const needle = normalize(q);

@@ -222,6 +222,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       const views = rows.map((r) => ({ id: r.id, device: describeDevice(r.user_agent), ip: r.ip, createdAt: r.created_at, lastSeenAt: r.last_seen_at, current: r.id === request.session?.id }));
       const actor = account.kind === 'official' ? await loadActor(db, account.id) : undefined;
       const adminLink = actor ? readableAgencies(actor).length > 0 : false;
+      const servicesLink = actor ? actor.roles.some((r) => r.role === 'agency-admin') : false;
       const businesses =
         account.kind === 'resident'
           ? {
@@ -234,7 +235,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       const assisted = (await actionsTakenForResident(db, account.id)).map((a) => ({ action: a.action, at: a.occurred_at, official: a.official, agency: (request.locale === 'ko' ? a.agency_ko : a.agency_en) ?? '' }));
       const counterLink = servesAtCounter(actor);
       const connected = (await listConsents(db, account.id)).map((c) => ({ clientId: c.client_id, name: c.name, scopes: c.scope.split(' ').filter(isOidcScope), grantedAt: c.granted_at }));
-      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, counterLink, businesses, passkeys, connected, assisted }), options.status ?? 200);
+      return reply.page(h(AccountPage, { ctx, timeZone: deps.timeZone, sessions: views, notice: options.notice, passwordErrors: options.passwordErrors ?? [], adminLink, servicesLink, counterLink, businesses, passkeys, connected, assisted }), options.status ?? 200);
     }
 
     app.get('/account', { schema: { hide: true, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })), count: Type.Optional(Type.Integer({ minimum: 0 })) }) } }, async (request, reply) => {

@@ -20,6 +20,8 @@ export interface AccountPageProps {
   passwordErrors: FieldErrorView[];
   /** officials who administer or audit an agency get a way to its officials */
   adminLink?: boolean;
+  /** agency administrators: a link to their agency's services (the catalogue's editor) */
+  servicesLink?: boolean;
   /** residents: the businesses they act for, and the link form's state */
   businesses?: { list: Array<{ id: number; name: string; registrationNo: string }>; value: string; errors: FieldErrorView[] } | undefined;
   passkeys?: Array<{ id: string; name: string; createdAt: Date; lastUsedAt: Date | null }>;
@@ -33,7 +35,7 @@ export interface AccountPageProps {
 
 export const passkeyScripts = ['/assets/vendor/simplewebauthn/index.umd.min.js', '/assets/identity/passkeys.js'];
 
-export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, businesses, passkeys = [], connected = [], counterLink, assisted = [] }: AccountPageProps) {
+export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, adminLink, servicesLink, businesses, passkeys = [], connected = [], counterLink, assisted = [] }: AccountPageProps) {
   const { t } = ctx;
   const errorFor = (field: string) => passwordErrors.find((e) => e.field === field)?.message;
   const when = (d: Date) => formatDateTime(d, ctx.locale, timeZone);
@@ -49,6 +51,11 @@ export function AccountPage({ ctx, timeZone, sessions, notice, passwordErrors, a
       {adminLink ? (
         <p>
           <a href="/admin/officials" class="krds-btn medium secondary">{t('identity.admin.link')}</a>
+        </p>
+      ) : null}
+      {servicesLink ? (
+        <p>
+          <a href="/admin/services" class="krds-btn medium secondary">{t('identity.admin.servicesLink')}</a>
         </p>
       ) : null}
       <section aria-labelledby="sessions-heading">
