@@ -135,8 +135,10 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ db, pageContext, directory, timeZone: config.timeZone, figures: (serviceId) => serviceFigures(db, serviceId, config.timeZone) }));
   const stepEvents = createStepEvents();
+  await stepEvents.connect((channel, listener) => database.listen(channel, listener));
+  app.addHook('onClose', async () => stepEvents.disconnect());
   await app.register(applicationRoutes({ db, pageContext, directory, timeZone: config.timeZone, events: stepEvents }));
-  await app.register(applicationApiRoutes({ db, timeZone: config.timeZone, events: stepEvents }));
+  await app.register(applicationApiRoutes({ db, timeZone: config.timeZone }));
   await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl, production }));
   await app.register(
     oidcRoutes({ db, encryption, pageContext, sessions, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),

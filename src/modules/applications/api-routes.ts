@@ -17,12 +17,10 @@ import { listWorkQueue } from './list-work-queue.ts';
 import { recordRead } from './record-read.ts';
 import { applicationsOf, findApplication, stepsOf, type ApplicationRow, type StepRow } from './repository.ts';
 import { actions, statuses, type Action, type Status } from './workflow.ts';
-import type { StepEvents } from './step-events.ts';
 
 export interface ApplicationApiDeps {
   db: Db;
   timeZone: string;
-  events: StepEvents;
 }
 
 const StatusSchema = Type.Unsafe<Status>({ type: 'string', enum: [...statuses] });
@@ -61,7 +59,7 @@ const security = [{ session: [] }];
 type ApplicationJson = Static<typeof Application>;
 
 export function applicationApiRoutes(deps: ApplicationApiDeps): FastifyPluginAsyncTypebox {
-  const { db, timeZone, events } = deps;
+  const { db, timeZone } = deps;
 
   const me = (request: FastifyRequest) => {
     if (!request.account) throw new DomainError('UNAUTHENTICATED');
@@ -126,13 +124,11 @@ export function applicationApiRoutes(deps: ApplicationApiDeps): FastifyPluginAsy
 
     app.post('/api/v1/applications/:id/submit', { schema: { tags, security, summary: 'Submit a draft; the service rules may decide it at once', params: Id, response: { 200: Type.Object({ receiptNo: Type.String(), status: Type.String() }), ...errors } } }, async (request) => {
       const result = await submitApplication(db, { applicationId: request.params.id, accountId: me(request), timeZone, requestId: request.id, ip: request.ip });
-      events.publish(request.params.id);
       return result;
     });
 
     app.post('/api/v1/applications/:id/withdraw', { schema: { tags, security, summary: 'Withdraw before a decision', params: Id, body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }), response: { 200: Type.Object({ status: Type.String() }), ...errors } } }, async (request) => {
       const result = await withdrawApplication(db, { applicationId: request.params.id, accountId: me(request), timeZone, requestId: request.id, ip: request.ip, ...(request.body.reason ? { reason: request.body.reason } : {}) });
-      events.publish(request.params.id);
       return result;
     });
 
@@ -141,7 +137,6 @@ export function applicationApiRoutes(deps: ApplicationApiDeps): FastifyPluginAsy
       { schema: { tags, security, summary: 'Answer a supplement request with amended answers', params: Id, body: Type.Object({ answers: Answers, note: Type.Optional(Type.String({ maxLength: 2000 })) }), response: { 200: Type.Object({ status: Type.String() }), ...errors } } },
       async (request) => {
         const { status } = await resubmitApplication(db, { applicationId: request.params.id, accountId: me(request), input: { ...request.body.answers }, note: request.body.note ?? '', timeZone, requestId: request.id, ip: request.ip });
-        events.publish(request.params.id);
         return { status };
       },
     );
@@ -181,7 +176,6 @@ export function applicationApiRoutes(deps: ApplicationApiDeps): FastifyPluginAsy
           applicationId: request.params.id, accountId: me(request), action: b.action as Action, timeZone, requestId: request.id, ip: request.ip,
           ...(b.note !== undefined ? { note: b.note } : {}), ...(b.toDepartmentId ? { toDepartmentId: b.toDepartmentId } : {}), ...(b.assigneeId ? { assigneeId: b.assigneeId } : {}),
         });
-        events.publish(request.params.id);
         return result;
       },
     );

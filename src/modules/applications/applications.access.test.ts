@@ -493,3 +493,18 @@ test('the virus-scan hook: a file the scanner flags is marked infected and never
   assert.equal((await me.get(`/applications/${id}/attachments/${rows[1]!.id}`)).statusCode, 403);
   assert.equal((await me.get(`/applications/${id}/attachments/${rows[0]!.id}`)).statusCode, 200);
 });
+
+test('a recorded step reaches open timelines through the database, not through the request that made it', async () => {
+  const id = await fileBuildingPermit();
+  const events: number[] = [];
+  const { createStepEvents } = await import('./step-events.ts');
+  const relay = createStepEvents();
+  await relay.connect((channel, listener) => t.database.listen(channel, listener));
+  const stop = relay.subscribe(id, () => events.push(id));
+  const clerk = await as('jongno.clerk');
+  await clerk.post(`/work/applications/${id}/actions`, { action: 'accept' });
+  for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(events, [id]);
+  stop();
+  relay.disconnect();
+});

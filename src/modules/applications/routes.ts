@@ -250,7 +250,6 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
         if (isUserError(error) && error.code === 'VALIDATION_FAILED') return reviewPage(request, reply, request.params.id, error.details.fields ?? [], error.status);
         throw error;
       }
-      events.publish(request.params.id);
       return reply.redirect(`/applications/${request.params.id}?done=submitted`, 303);
     });
 
@@ -317,7 +316,6 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
     app.post('/applications/:id/withdraw', { schema: { hide: true, params: Id } }, async (request, reply) => {
       if (!request.account) return signIn(reply, `/applications/${request.params.id}`);
       await withdrawApplication(db, { applicationId: request.params.id, accountId: request.account.id, timeZone, requestId: request.id, ip: request.ip });
-      events.publish(request.params.id);
       return reply.redirect(`/applications/${request.params.id}?done=withdrawn`, 303);
     });
 
@@ -333,7 +331,6 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
         }
         throw error;
       }
-      events.publish(request.params.id);
       return reply.redirect(`/applications/${request.params.id}?done=resubmitted`, 303);
     });
 
@@ -450,7 +447,6 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
           }
           throw error;
         }
-        events.publish(request.params.id);
         // After a forward the application is no longer this department's to show.
         return reply.redirect(action === 'forward' ? '/work' : `/work/applications/${request.params.id}?done=${action}`, 303);
       },

@@ -1,17 +1,27 @@
 import { EventEmitter } from 'node:events';
 
+/** The database channel on which every recorded step is announced (payload: the application id). */
+export const STEP_CHANNEL = 'nara_application_steps';
+
+type Listen = (channel: string, listener: (payload: string) => void) => Promise<() => void>;
+
 /**
- * Tells open timeline pages that an application has a new step. In-process: a page
- * served by one instance hears about steps recorded by that instance. (Across instances
- * on PostgreSQL this would ride on LISTEN/NOTIFY; the page's reload link and the next
- * page load are always correct without it.)
+ * Tells open timeline pages that an application has a new step. Steps are announced by the
+ * database (`pg_notify` in the step's transaction, delivered at commit), so a page hears of
+ * every step — from any instance on PostgreSQL, from the escalation job, from the API.
  */
 export function createStepEvents() {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  let stop: (() => void) | undefined;
   return {
-    publish(applicationId: number): void {
-      emitter.emit(String(applicationId));
+    /** Starts relaying the database's announcements to subscribers. */
+    async connect(listen: Listen): Promise<void> {
+      stop = await listen(STEP_CHANNEL, (payload) => emitter.emit(payload));
+    },
+    disconnect(): void {
+      stop?.();
+      stop = undefined;
     },
     subscribe(applicationId: number, listener: () => void): () => void {
       emitter.on(String(applicationId), listener);

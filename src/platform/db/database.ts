@@ -25,6 +25,12 @@ export interface Database {
   /** Embedded database only: a gzipped tarball of its data directory (backups). */
   dumpDataDir?(): Promise<Blob>;
   poolStats(): PoolStats;
+  /**
+   * Calls `listener` with the payload of each `pg_notify(channel, …)`, delivered when the
+   * notifying transaction commits, from this instance or (on PostgreSQL) any other.
+   * @returns a function that stops listening
+   */
+  listen(channel: string, listener: (payload: string) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -60,7 +66,7 @@ function pgdataOf(dataDir: string): string | undefined {
 }
 
 /** An embedded database over a PGlite session, here or on its own thread. */
-function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite?: PGlite; dumpDataDir(): Promise<Blob>; close(): Promise<void> }): Database {
+function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite?: PGlite; dumpDataDir(): Promise<Blob>; listen(channel: string, listener: (payload: string) => void): Promise<() => void>; close(): Promise<void> }): Database {
   const db = new Kysely<DB>({ dialect: new PGliteDialect(session, onThisThread) });
   let closed = false;
   return {
@@ -68,6 +74,7 @@ function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite
     db,
     ...(parts.pglite ? { pglite: parts.pglite } : {}),
     dumpDataDir: parts.dumpDataDir,
+    listen: parts.listen,
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
       if (closed) return;
@@ -80,13 +87,21 @@ function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite
 
 async function openPGliteThread(dataDir: string): Promise<Database> {
   const thread = await startPGliteThread(pgdataOf(dataDir));
-  return embedded(thread.session, false, { dumpDataDir: () => thread.dumpDataDir(), close: () => thread.close() });
+  return embedded(thread.session, false, { dumpDataDir: () => thread.dumpDataDir(), listen: (channel, listener) => thread.listen(channel, listener), close: () => thread.close() });
 }
 
 async function openPGlite(dataDir: string): Promise<Database> {
   const pgdata = pgdataOf(dataDir);
   const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: { [INT8]: parseInt8, [DATE]: asText } });
-  return embedded(pglite, true, { pglite, dumpDataDir: () => pglite.dumpDataDir('gzip'), close: () => pglite.close() });
+  return embedded(pglite, true, {
+    pglite,
+    dumpDataDir: () => pglite.dumpDataDir('gzip'),
+    listen: async (channel, listener) => {
+      const stop = await pglite.listen(channel, listener);
+      return () => void stop();
+    },
+    close: () => pglite.close(),
+  });
 }
 
 async function openPostgres(url: string, poolSize: number, schema?: string): Promise<Database> {
@@ -102,13 +117,54 @@ async function openPostgres(url: string, poolSize: number, schema?: string): Pro
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   let closed = false;
+
+  // LISTEN needs a connection of its own, outside the pool, kept for as long as Nara runs;
+  // when it drops, a new one listens again to every channel after a pause.
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let listener: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  const connectListener = (): Promise<pg.Client> => {
+    connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: url });
+      client.on('notification', (n) => {
+        for (const l of listeners.get(n.channel) ?? []) l(n.payload ?? '');
+      });
+      const reconnect = () => {
+        if (listener !== client) return;
+        listener = undefined;
+        connecting = undefined;
+        if (!closed) setTimeout(() => void connectListener().catch(() => undefined), 2000).unref();
+      };
+      client.on('error', reconnect);
+      client.on('end', reconnect);
+      await client.connect();
+      for (const channel of listeners.keys()) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      listener = client;
+      return client;
+    })();
+    return connecting;
+  };
   return {
     kind: 'postgres',
     db,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async listen(channel, l) {
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        const client = listener ?? (await connectListener());
+        if (listener === client) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(l);
+      return () => void set.delete(l);
+    },
     async close() {
       if (closed) return;
       closed = true;
+      const client = listener;
+      listener = undefined;
+      await client?.end().catch(() => undefined);
       await db.destroy();
     },
   };

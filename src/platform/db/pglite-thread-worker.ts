@@ -8,6 +8,7 @@ export type ThreadRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[] }
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'dump' }
+  | { id: number; op: 'listen'; channel: string }
   | { id: number; op: 'close' };
 
 export type ThreadResponse =
@@ -34,6 +35,10 @@ async function main() {
       } else if (request.op === 'exec') {
         const result = (await pglite.exec(request.sql)).at(-1);
         response = { id: request.id, ok: true, rows: result?.rows ?? [], affectedRows: result?.affectedRows ?? 0 };
+      } else if (request.op === 'listen') {
+        // Notifications cross to the other thread as messages without an id.
+        await pglite.listen(request.channel, (payload) => port.postMessage({ notification: { channel: request.channel, payload } }));
+        response = { id: request.id, ok: true, rows: [], affectedRows: undefined };
       } else if (request.op === 'dump') {
         const dump = await pglite.dumpDataDir('gzip');
         response = { id: request.id, ok: true, rows: [], affectedRows: undefined, bytes: new Uint8Array(await dump.arrayBuffer()) };

@@ -27,7 +27,12 @@ export async function startPGliteThread(dataDir: string | undefined) {
     worker.once('message', (message: { ready?: true; failed?: string }) => (message.ready ? resolve() : reject(new Error(`the embedded database did not start: ${message.failed}`))));
     worker.once('error', reject);
   });
-  worker.on('message', (response: ThreadResponse) => {
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  worker.on('message', (response: ThreadResponse | { notification: { channel: string; payload: string } }) => {
+    if ('notification' in response) {
+      for (const listener of listeners.get(response.notification.channel) ?? []) listener(response.notification.payload);
+      return;
+    }
     const waiting = pending.get(response.id);
     if (!waiting) return;
     pending.delete(response.id);
@@ -63,6 +68,17 @@ export async function startPGliteThread(dataDir: string | undefined) {
   };
   return {
     session,
+    /** Calls `listener` with each NOTIFY payload on `channel`, after the notifying transaction commits. */
+    async listen(channel: string, listener: (payload: string) => void): Promise<() => void> {
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        await send({ op: 'listen', channel });
+      }
+      set.add(listener);
+      return () => void set.delete(listener);
+    },
     async dumpDataDir(): Promise<Blob> {
       const result = await send({ op: 'dump' });
       return new Blob([new Uint8Array(result.bytes!)]);
