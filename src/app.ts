@@ -100,6 +100,17 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     },
   });
 
+  // Every signed-in request shows its account's name: read at most every two seconds per
+  // account (a suspension shows on pages within that; use cases check the account themselves).
+  const recentAccounts = new Map<number, { at: number; account: Awaited<ReturnType<typeof loadViewAccount>> }>();
+  const viewAccounts = async (id: number) => {
+    const hit = recentAccounts.get(id);
+    if (hit && Date.now() - hit.at < 2000) return hit.account;
+    const account = await loadViewAccount(db, id);
+    if (recentAccounts.size >= 50_000) recentAccounts.clear();
+    recentAccounts.set(id, { at: Date.now(), account });
+    return account;
+  };
   const platformDeps = {
     db,
     i18n,
@@ -109,7 +120,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     secureCookies,
     rateLimitPerMinute: config.rateLimitPerMinute,
     rateLimiter,
-    loadAccount: (id: number) => loadViewAccount(db, id),
+    loadAccount: viewAccounts,
     footerAgencies: directory.footer,
     menu: [...applicationMenu, ...identityMenu],
   };

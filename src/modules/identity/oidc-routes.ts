@@ -100,8 +100,11 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
       if (session?.accountId) void deps.sessions.endForAccount(session.accountId, session.id).catch((err: unknown) => log?.error({ err }, 'could not end the Nara session at sign-out'));
     },
     naraAccountOf: async (ctx) => {
-      const account = fastifyRequests.get(ctx.req)?.request.account;
-      return account ? publicIdOf(account.id) : undefined;
+      const request = fastifyRequests.get(ctx.req)?.request;
+      const account = request?.account;
+      // Signing someone in to another service is decided on the session as it is now.
+      if (!account || !(await deps.sessions.confirm(request.session))) return undefined;
+      return publicIdOf(account.id);
     },
     db,
     encryption: deps.encryption,

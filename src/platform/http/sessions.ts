@@ -57,6 +57,17 @@ export function createSessions(options: SessionOptions) {
   const csrfFor = (sessionId: string) => createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
   const anonymousMac = (random: string) => createHmac('sha256', secret).update(`anonymous-session:${random}`).digest('base64url').slice(0, 22);
 
+  // Signed-in requests would each read their session row; a row read in the last two
+  // seconds is used again instead. This instance forgets a row the moment it changes or
+  // ends one; another instance may use an ended session for at most that long.
+  const CACHE_MS = 2000;
+  type Row = { account_id: number | null; data: Record<string, unknown>; last_seen_at: Date; created_at: Date; expires_at: Date };
+  const cache = new Map<string, { at: number; row: Row }>();
+  const forget = (id: string) => void cache.delete(id);
+  const forgetAccount = (accountId: number, keep: string | null) => {
+    for (const [id, entry] of cache) if (entry.row.account_id === accountId && id !== keep) cache.delete(id);
+  };
+
   // The random part of each anonymous session's cookie, kept to store it under the same id.
   const randomParts = new WeakMap<SessionState, string>();
 
@@ -77,16 +88,27 @@ export function createSessions(options: SessionOptions) {
       randomParts.set(session, random);
       return session;
     }
-    const row = await db
-      .selectFrom('sessions')
-      .select(['id', 'account_id', 'data', 'last_seen_at', 'created_at'])
-      .where('id', '=', id)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
-      .executeTakeFirst();
-    if (!row) return null;
+    const now = Date.now();
+    const cached = cache.get(id);
+    let row: Row | undefined = cached && now - cached.at < CACHE_MS && cached.row.expires_at.getTime() > now ? cached.row : undefined;
+    if (!row) {
+      row = await db
+        .selectFrom('sessions')
+        .select(['account_id', 'data', 'last_seen_at', 'created_at', 'expires_at'])
+        .where('id', '=', id)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
+        .executeTakeFirst();
+      if (!row) {
+        forget(id);
+        return null;
+      }
+      if (cache.size >= 50_000) cache.clear();
+      cache.set(id, { at: now, row });
+    }
     // Touch at most once a minute: idle expiry needs no more precision than that.
-    if (Date.now() - row.last_seen_at.getTime() > 60_000) {
+    if (now - row.last_seen_at.getTime() > 60_000) {
+      row.last_seen_at = new Date(now);
       await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).execute();
     }
     return { id, accountId: row.account_id, data: row.data, csrfToken: csrfFor(id), createdAt: row.created_at, stored: true };
@@ -108,6 +130,7 @@ export function createSessions(options: SessionOptions) {
     const values = rowValues(request, id, accountId, data);
     // The current session goes, stored or not: a concurrent request may have given it a row.
     const replacing = request.session?.id;
+    if (replacing) forget(replacing);
     if (replacing) {
       await db
         .with('replaced', (q) => q.deleteFrom('sessions').where('id', '=', replacing))
@@ -153,6 +176,7 @@ export function createSessions(options: SessionOptions) {
       return create(request, reply, null, data);
     },
     async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      if (request.session) forget(request.session.id);
       if (request.session?.stored) await db.deleteFrom('sessions').where('id', '=', request.session.id).execute();
       request.session = null;
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -164,6 +188,7 @@ export function createSessions(options: SessionOptions) {
     async setData(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>): Promise<SessionState> {
       const session = request.session ?? (await this.ensure(request, reply));
       session.data = data;
+      forget(session.id);
       if (session.stored) {
         await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id', '=', session.id).execute();
         return session;
@@ -177,6 +202,23 @@ export function createSessions(options: SessionOptions) {
       setCookie(reply, `s.${randomParts.get(session)!}`);
       session.stored = true;
       return session;
+    },
+    /**
+     * Whether a stored session still exists, read from the database now (never from the
+     * two-second cache): for decisions that must not outlive a sign-out made elsewhere,
+     * such as issuing tokens to another service.
+     */
+    async confirm(session: SessionState | null): Promise<boolean> {
+      if (!session?.stored) return false;
+      forget(session.id);
+      const row = await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', '=', session.id)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
+        .executeTakeFirst();
+      return row !== undefined;
     },
     /** True when `token` is this session's CSRF token (constant-time comparison). */
     verifyCsrf(session: SessionState | null, token: unknown): boolean {
@@ -196,6 +238,7 @@ export function createSessions(options: SessionOptions) {
     /** Ends one session of this account; false when it is not one of theirs. */
     async endForAccount(accountId: number, sessionId: string): Promise<boolean> {
       const r = await db.deleteFrom('sessions').where('id', '=', sessionId).where('account_id', '=', accountId).executeTakeFirst();
+      forget(sessionId);
       return Number(r.numDeletedRows) > 0;
     },
     /** Ends every session of the account except `keep` (after a password change). */
@@ -203,6 +246,7 @@ export function createSessions(options: SessionOptions) {
       let q = executor.deleteFrom('sessions').where('account_id', '=', accountId);
       if (keep) q = q.where('id', '!=', keep);
       const r = await q.executeTakeFirst();
+      forgetAccount(accountId, keep);
       return Number(r.numDeletedRows);
     },
     async purgeExpired(): Promise<number> {
