@@ -151,6 +151,9 @@ test('a resident applies for a building permit, two departments review it, the h
   await planner.waitForURL(`${base}/work`);
 
   const head = await official('jongno.approver');
+  await head.goto(`${base}/work?lang=en`);
+  await head.getByRole('heading', { name: "The department's workload" }).waitFor();
+  await clean(head, "a head of department's queue with the workload and bulk assignment");
   await act(head, receiptNo, 'Receive and start review');
   await head.getByRole('button', { name: 'Approve', exact: true }).click();
   await head.getByText('Recorded: Approve.').waitFor();

@@ -508,3 +508,25 @@ test('a recorded step reaches open timelines through the database, not through t
   stop();
   relay.disconnect();
 });
+
+test("the head of department sees the department's workload and assigns several applications at once; a clerk cannot", async () => {
+  const ids = [await fileBuildingPermit(), await fileBuildingPermit()];
+  const head = await as('jongno.approver');
+  const queue = await head.get('/work');
+  assert.match(queue.body, /부서 업무 현황|The department's workload/);
+  const clerkAccount = await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'jongno.clerk').executeTakeFirstOrThrow();
+  const res = await head.post('/work/assign', { ids: ids.map(String), assigneeId: String(clerkAccount.id) });
+  assert.equal(res.statusCode, 303);
+  assert.match(res.headers.location as string, /assigned=2&refused=0/);
+  for (const id of ids) {
+    const app = await t.database.db.selectFrom('applications').select('assignee_account_id').where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(app.assignee_account_id, clerkAccount.id);
+    assert.deepEqual((await steps(id)).map((s) => s.action), ['submit', 'assign']);
+  }
+  const clerk = await as('jongno.clerk');
+  assert.equal((await clerk.post('/work/assign', { ids: ids.map(String), assigneeId: String(clerkAccount.id) })).statusCode, 403);
+  // An application the head's department does not hold is refused, the others go through.
+  const planner = await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'jongno.planner').executeTakeFirstOrThrow();
+  const mixed = await head.post('/work/assign', { ids: [String(ids[0]), '999999'], assigneeId: String(planner.id) });
+  assert.match(mixed.headers.location as string, /assigned=0&refused=2/, 'the planner is not in the department, and 999999 does not exist');
+});

@@ -386,13 +386,54 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
 
     // ----- officials -----
 
-    app.get('/work', { schema: { hide: true, querystring: Type.Object({ status: Type.String({ maxLength: 30, default: 'open' }), sort: Type.Union([Type.Literal('due'), Type.Literal('submitted')], { default: 'due' }), mine: Type.Optional(Type.String({ maxLength: 5 })) }) } }, async (request, reply) => {
+    app.get(
+      '/work',
+      { schema: { hide: true, querystring: Type.Object({ status: Type.String({ maxLength: 30, default: 'open' }), sort: Type.Union([Type.Literal('due'), Type.Literal('submitted')], { default: 'due' }), mine: Type.Optional(Type.String({ maxLength: 5 })), assigned: Type.Optional(Type.Integer({ minimum: 0 })), refused: Type.Optional(Type.Integer({ minimum: 0 })) }) } },
+      async (request, reply) => {
+        if (!request.account) return signIn(reply, '/work');
+        const filters = { status: request.query.status, sort: request.query.sort, mine: request.query.mine === '1' };
+        const { actor, rows } = await listWorkQueue(db, { accountId: request.account.id, ...filters, timeZone });
+        const ctx = await pageContext(request, reply, { form: true });
+        const items = rows.map((r) => ({ id: r.id, receiptNo: r.receiptNo, serviceName: r.service.name[request.locale], status: r.status, submittedAt: r.submittedAt, dueDate: r.dueDate, daysLeft: r.daysLeft, assignee: r.assignee, escalated: r.escalated }));
+        let head;
+        if (rolesIn(actor, actor.agencyId!).includes('head-of-department')) {
+          // The whole department's open work, whatever the filter, by who holds it.
+          const open = filters.status === 'open' && !filters.mine ? rows : (await listWorkQueue(db, { accountId: request.account.id, status: 'open', sort: 'due', mine: false, timeZone })).rows;
+          const byAssignee = new Map<string, { name: string; open: number; overdue: number }>();
+          for (const r of open) {
+            const entry = byAssignee.get(r.assignee ?? '') ?? { name: r.assignee ?? '', open: 0, overdue: 0 };
+            entry.open++;
+            if (r.daysLeft !== null && r.daysLeft < 0) entry.overdue++;
+            byAssignee.set(r.assignee ?? '', entry);
+          }
+          const colleagues = (await departmentOfficials(db, actor.agencyId!, actor.departmentId!)).map((c) => ({ id: c.id, name: c.displayName }));
+          head = { workload: [...byAssignee.values()].sort((a, b) => b.open - a.open), colleagues };
+        }
+        const { assigned, refused } = request.query;
+        const notice = assigned !== undefined ? request.t('work.bulk.done', { assigned, refused: refused ?? 0 }) : undefined;
+        return reply.page(h(WorkQueuePage, { ctx, departmentName: departmentName(request.locale)(actor.departmentId!), items, filters, timeZone, head, notice }));
+      },
+    );
+
+    app.post('/work/assign', { schema: { hide: true, body: Type.Object({ ids: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Array(Type.String({ maxLength: 20 }), { maxItems: 500 })])), assigneeId: Type.String({ maxLength: 20 }), _csrf: Type.Optional(Type.String()) }) } }, async (request, reply) => {
       if (!request.account) return signIn(reply, '/work');
-      const filters = { status: request.query.status, sort: request.query.sort, mine: request.query.mine === '1' };
-      const { actor, rows } = await listWorkQueue(db, { accountId: request.account.id, ...filters, timeZone });
-      const ctx = await pageContext(request, reply);
-      const items = rows.map((r) => ({ id: r.id, receiptNo: r.receiptNo, serviceName: r.service.name[request.locale], status: r.status, submittedAt: r.submittedAt, dueDate: r.dueDate, daysLeft: r.daysLeft, assignee: r.assignee, escalated: r.escalated }));
-      return reply.page(h(WorkQueuePage, { ctx, departmentName: departmentName(request.locale)(actor.departmentId!), items, filters, timeZone, isHead: rolesIn(actor, actor.agencyId!).includes('head-of-department') }));
+      const ids = (Array.isArray(request.body.ids) ? request.body.ids : request.body.ids ? [request.body.ids] : []).filter((x) => /^\d+$/.test(x)).map(Number);
+      const assigneeId = /^\d+$/.test(request.body.assigneeId) ? Number(request.body.assigneeId) : 0;
+      const actor = await loadActor(db, request.account.id);
+      if (!actor || actor.agencyId === null || !rolesIn(actor, actor.agencyId).includes('head-of-department')) throw new DomainError('FORBIDDEN', 'applications.error.role');
+      let assigned = 0;
+      let refused = 0;
+      // Each assignment is its own step, checked on its own (department, status, assignee).
+      for (const applicationId of ids) {
+        try {
+          await takeAction(db, { applicationId, accountId: request.account.id, action: 'assign', assigneeId, timeZone, requestId: request.id, ip: request.ip });
+          assigned++;
+        } catch (error) {
+          if (!isUserError(error)) throw error;
+          refused++;
+        }
+      }
+      return reply.redirect(`/work?assigned=${assigned}&refused=${refused}`, 303);
     });
 
     async function officialPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { errors?: Array<{ field: string; message: string }>; typed?: { action?: string; note?: string }; notice?: string; status?: number } = {}) {

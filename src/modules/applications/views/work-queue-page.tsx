@@ -15,6 +15,12 @@ export interface QueueItem {
   escalated: boolean;
 }
 
+export interface Workload {
+  name: string;
+  open: number;
+  overdue: number;
+}
+
 export interface QueueFilters {
   status: string;
   sort: 'due' | 'submitted';
@@ -22,7 +28,13 @@ export interface QueueFilters {
 }
 
 /** A department's work queue: overdue and near-due first by default, filters that work without JavaScript. */
-export function WorkQueuePage({ ctx, departmentName, items, filters, timeZone, isHead }: { ctx: PageContext; departmentName: string; items: QueueItem[]; filters: QueueFilters; timeZone: string; isHead: boolean }) {
+export interface HeadView {
+  workload: Workload[];
+  colleagues: Array<{ id: number; name: string }>;
+}
+
+export function WorkQueuePage({ ctx, departmentName, items, filters, timeZone, head, notice }: { ctx: PageContext; departmentName: string; items: QueueItem[]; filters: QueueFilters; timeZone: string; head?: HeadView | undefined; notice?: string | undefined }) {
+  const isHead = head !== undefined;
   const { t, locale } = ctx;
   const statuses = ['open', 'submitted', 'in-review', 'awaiting-supplement', 'overdue', 'closed'];
   return (
@@ -61,12 +73,42 @@ export function WorkQueuePage({ ctx, departmentName, items, filters, timeZone, i
         </div>
         <button type="submit" class="krds-btn medium secondary">{t('work.filter.apply')}</button>
       </form>
+      {notice ? <p role="status" class="nara-notice nara-notice-success">{notice}</p> : null}
+      {head ? (
+        <section aria-labelledby="workload-heading">
+          <h2 id="workload-heading" class="nara-section-title">{t('work.workload')}</h2>
+          <div class="nara-table-wrap" tabindex={0} role="region" aria-labelledby="workload-heading">
+            <table class="nara-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('work.col.assignee')}</th>
+                  <th scope="col">{t('work.workload.open')}</th>
+                  <th scope="col">{t('work.workload.overdue')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {head.workload.map((w) => (
+                  <tr class={w.overdue > 0 ? 'is-overdue' : ''}>
+                    <th scope="row">{w.name || t('work.unassigned')}</th>
+                    <td>{w.open}</td>
+                    <td>{w.overdue}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
       <p role="status">{t('work.count', { count: items.length })}{isHead ? ` ${t('work.headNote')}` : ''}</p>
+      <form method="post" action="/work/assign" id="bulk-assign">
+        <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ''} />
+      </form>
       <div class="nara-table-wrap" tabindex={0} role="region" aria-labelledby="work-table-caption">
         <table class="nara-table">
           <caption id="work-table-caption">{t('work.caption')}</caption>
           <thead>
             <tr>
+              {isHead ? <th scope="col">{t('work.col.select')}</th> : null}
               <th scope="col">{t('work.col.receipt')}</th>
               <th scope="col">{t('work.col.service')}</th>
               <th scope="col">{t('work.col.status')}</th>
@@ -80,6 +122,16 @@ export function WorkQueuePage({ ctx, departmentName, items, filters, timeZone, i
               const urgency = a.daysLeft === null ? '' : a.daysLeft < 0 ? 'is-overdue' : a.daysLeft <= 1 ? 'is-near' : '';
               return (
                 <tr class={urgency}>
+                  {isHead ? (
+                    <td>
+                      <div class="krds-form-check">
+                        <input type="checkbox" name="ids" value={String(a.id)} id={`select-${a.id}`} form="bulk-assign" />
+                        <label for={`select-${a.id}`}>
+                          <span class="sr-only">{t('work.select', { receipt: a.receiptNo })}</span>
+                        </label>
+                      </div>
+                    </td>
+                  ) : null}
                   <td>
                     <a href={`/work/applications/${a.id}`}>{a.receiptNo}</a>
                   </td>
@@ -100,6 +152,21 @@ export function WorkQueuePage({ ctx, departmentName, items, filters, timeZone, i
           </tbody>
         </table>
       </div>
+      {head && head.colleagues.length ? (
+        <div class="nara-filter-form">
+          <div class="form-group">
+            <div class="form-tit">
+              <label for="bulk-assignee">{t('work.bulk.to')}</label>
+            </div>
+            <div class="form-conts">
+              <select id="bulk-assignee" name="assigneeId" class="krds-form-select" form="bulk-assign">
+                {head.colleagues.map((c) => <option value={String(c.id)}>{c.name}</option>)}
+              </select>
+            </div>
+          </div>
+          <button type="submit" class="krds-btn medium secondary" form="bulk-assign">{t('work.bulk.assign')}</button>
+        </div>
+      ) : null}
     </Layout>
   );
 }
