@@ -26,7 +26,7 @@ async function as(username: string) {
       browsers.set(username, cookie);
       return res;
     },
-    async post(url: string, payload: Record<string, string> = {}) {
+    async post(url: string, payload: Record<string, string | string[]> = {}) {
       const page = await t.app.inject({ method: 'GET', url: '/services', headers: { cookie } });
       cookie = cookiesFrom(page, cookie);
       const res = await t.app.inject({ method: 'POST', url, headers: { cookie }, payload: { ...payload, _csrf: csrfFrom(page.body) } });

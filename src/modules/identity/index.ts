@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db, Executor } from '../../platform/db/database.ts';
@@ -69,4 +70,35 @@ export async function displayNames(db: Executor, ids: number[]): Promise<Map<num
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('accounts').select(['id', 'display_name']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+/**
+ * The account of an applicant known only to another system (an application filed through
+ * an inter-agency API): created on first use, without a password, so it cannot sign in.
+ * @returns the account id
+ */
+export async function externalApplicant(db: Executor, scheme: string, externalId: string, displayName: string): Promise<number> {
+  const username = `ext.${scheme}.${createHash('sha256').update(externalId).digest('hex').slice(0, 24)}`;
+  const existing = await db.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirst();
+  if (existing) return existing.id;
+  const created = await db
+    .insertInto('accounts')
+    .values({ kind: 'resident', username, display_name: displayName.slice(0, 100) || externalId.slice(0, 100) })
+    .onConflict((oc) => oc.column('username').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return created?.id ?? (await db.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+}
+
+/** The public id (uuid) of each account, by account id: how other systems name officials and applicants. */
+export async function publicIds(db: Executor, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('accounts').select(['id', 'public_id']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.public_id]));
+}
+
+/** The account with this public id, if any. */
+export async function accountByPublicId(db: Executor, publicId: string): Promise<number | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(publicId)) return undefined;
+  return (await db.selectFrom('accounts').select('id').where('public_id', '=', publicId).executeTakeFirst())?.id;
 }

@@ -386,12 +386,32 @@ export interface ApplicationAttachmentsTable {
   removed_at: Date | null;
 }
 
+export interface GovstackRefsTable {
+  kind: 'service' | 'eform' | 'application' | 'task' | 'main-task' | 'applicant' | 'operator';
+  external_id: string;
+  internal_ref: string;
+  created_at: DbTime;
+}
+
+export interface GovstackDocumentsTable {
+  id: Generated<string>;
+  client: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  content: Uint8Array;
+  metadata: string | null;
+  created_at: DbTime;
+}
+
 export interface DB {
   holidays: HolidaysTable;
   applications: ApplicationsTable;
   application_steps: ApplicationStepsTable;
   application_feedback: ApplicationFeedbackTable;
   application_attachments: ApplicationAttachmentsTable;
+  govstack_refs: GovstackRefsTable;
+  govstack_documents: GovstackDocumentsTable;
   services: ServicesTable;
   service_versions: ServiceVersionsTable;
   schema_migrations: SchemaMigrationsTable;
