@@ -22,7 +22,7 @@ import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
-import { SCAN_QUEUE, createAttachmentScanner, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
+import { SCAN_QUEUE, createAttachmentScanner, govstackRoutes, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const version: string = JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).version;
@@ -136,6 +136,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
         { name: 'operations', description: 'Health, readiness and metrics' },
         { name: 'identity', description: 'Agencies, departments and accounts' },
         { name: 'catalogue', description: 'Services, their rules and public processing figures' },
+        { name: 'govstack', description: 'The GovStack Registration building block API (for systems through an Information Mediator); on when GOVSTACK_CLIENTS names clients' },
         { name: 'applications', description: "Applying, tracking, and officials' processing. Signed-in session (cookie) with the session's CSRF token in x-csrf-token for writes." },
       ],
     },
@@ -150,6 +151,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   app.addHook('onClose', async () => stepEvents.disconnect());
   await app.register(applicationRoutes({ db, pageContext, directory, timeZone: config.timeZone, events: stepEvents }));
   await app.register(applicationApiRoutes({ db, timeZone: config.timeZone }));
+  const govstackClients = config.govstackClients.split(',').map((c) => c.trim()).filter(Boolean);
+  if (govstackClients.length > 0) await app.register(govstackRoutes({ db, directory, timeZone: config.timeZone, clients: govstackClients }));
   await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl, production }));
   await app.register(
     oidcRoutes({ db, encryption, pageContext, sessions, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),

@@ -28,6 +28,7 @@ export const ConfigSchema = Type.Object({
   timeZone: Type.String({ minLength: 1 }),
   trustProxy: Type.String({ pattern: '^[0-9a-fA-F.:/, ]*$' }),
   virusScanCommand: Type.Optional(Type.String({ minLength: 1 })),
+  govstackClients: Type.String(),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -64,6 +65,7 @@ export const configVariables: Variable[] = [
   { name: 'JOB_POLL_MS', key: 'jobPollMs', description: 'how often the job runner looks for due jobs', default: '1000', parse: int },
   { name: 'TRUST_PROXY', key: 'trustProxy', description: 'addresses or CIDR ranges of the load balancers in front of Nara, comma-separated (e.g. 10.0.0.0/8); only their X-Forwarded-For is believed for the client address. Empty when clients connect directly', default: '(empty)' },
   { name: 'VIRUS_SCAN_COMMAND', key: 'virusScanCommand', description: 'a command that scans one uploaded file, given its path as the last argument (e.g. "clamdscan --no-summary"): exit 0 clean, 1 infected, anything else retried later. When unset, uploads are kept marked as not scanned', default: '(unset)' },
+  { name: 'GOVSTACK_CLIENTS', key: 'govstackClients', description: 'Information Mediator clients (INSTANCE/CLASS/MEMBER/SUBSYSTEM, comma-separated) allowed to use the GovStack Registration API at /govstack/registration; the security server in front of Nara authenticates them. Empty turns the API off', default: 'eGovStack/GOV/90000009/eregistrations-dev outside production, empty in production' },
   { name: 'TZ_DEPLOYMENT', key: 'timeZone', description: 'the deployment time zone for deadlines and dates on screen', default: 'Asia/Seoul' },
 ];
 
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobPollMs: 1000,
     timeZone: 'Asia/Seoul',
     trustProxy: '',
+    govstackClients: production ? '' : 'eGovStack/GOV/90000009/eregistrations-dev',
     ...raw,
     ...overrides,
   };

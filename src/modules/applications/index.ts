@@ -17,3 +17,4 @@ export const applicationMenu: MenuItem[] = [
   { href: '/work', labelKey: 'menu.work', for: 'official' },
 ];
 export { createAttachmentScanner, SCAN_QUEUE } from './attachments.ts';
+export { govstackRoutes, GOVSTACK_PREFIX, type GovstackRouteDeps } from './govstack-routes.ts';
