@@ -530,3 +530,21 @@ test("the head of department sees the department's workload and assigns several 
   const mixed = await head.post('/work/assign', { ids: [String(ids[0]), '999999'], assigneeId: String(planner.id) });
   assert.match(mixed.headers.location as string, /assigned=0&refused=2/, 'the planner is not in the department, and 999999 does not exist');
 });
+
+test("the applicant's page shows a new step on the very next load, though pages are kept between changes", async () => {
+  const id = await fileBuildingPermit();
+  const me = await as('resident1');
+  const first = await me.get(`/applications/${id}`);
+  const again = await me.get(`/applications/${id}`);
+  assert.equal(first.statusCode, 200);
+  // The kept page carries this session's own CSRF token.
+  assert.equal(csrfFrom(again.body), csrfFrom(first.body));
+  assert.doesNotMatch(again.body, /nara-csrf-to-fill-in/);
+  const clerk = await as('jongno.clerk');
+  await clerk.post(`/work/applications/${id}/actions`, { action: 'accept' });
+  const after = await me.get(`/applications/${id}`);
+  assert.match(after.body, /접수 확인, 검토 시작|Received, review started/);
+  assert.match(after.body, /주무관 박도현/, 'and the official who opened it');
+  // Another resident still gets nothing, kept page or not.
+  assert.equal((await (await as('resident3')).get(`/applications/${id}`)).statusCode, 404);
+});

@@ -9,6 +9,7 @@ import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.ts';
 import { ownApplication } from './own-application.ts';
+import { announceChange } from './step-events.ts';
 
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 export const ATTACHMENTS_PER_APPLICATION = 10;
@@ -69,6 +70,7 @@ export async function uploadAttachment(db: Db, o: UploadOptions): Promise<number
       .returning('id')
       .executeTakeFirstOrThrow();
     await enqueueJob(tx, SCAN_QUEUE, { attachmentId: id }, { dedupeKey: `scan:${id}` });
+    await announceChange(tx, o.applicationId);
     await writeAuditEvent(tx, { action: 'applications.attachment.added', actor: { accountId: o.accountId }, subject: { type: 'application', id: o.applicationId }, details: { attachmentId: id, type, bytes: o.bytes.length } });
     return id;
   });
@@ -85,6 +87,7 @@ export async function removeAttachment(db: Db, o: { applicationId: number; accou
   await db.transaction().execute(async (tx) => {
     const done = await tx.updateTable('application_attachments').set({ removed_at: sql<Date>`now()` }).where('id', '=', o.attachmentId).where('application_id', '=', o.applicationId).where('removed_at', 'is', null).executeTakeFirst();
     if (done.numUpdatedRows === 0n) throw new DomainError('NOT_FOUND');
+    await announceChange(tx, o.applicationId);
     await writeAuditEvent(tx, { action: 'applications.attachment.removed', actor: { accountId: o.accountId }, subject: { type: 'application', id: o.applicationId }, details: { attachmentId: o.attachmentId } });
   });
 }

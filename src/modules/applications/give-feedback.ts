@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { DomainError, type FieldError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { ownApplication } from './own-application.ts';
+import { announceChange } from './step-events.ts';
 import { decisions, type Status } from './workflow.ts';
 
 export interface GiveFeedbackOptions {
@@ -36,6 +37,7 @@ export async function giveFeedback(db: Db, o: GiveFeedbackOptions): Promise<void
       .returning('application_id')
       .executeTakeFirst();
     if (!inserted) throw new DomainError('CONFLICT', 'applications.error.feedbackGiven');
+    await announceChange(tx, o.applicationId);
     // The auditors' trail: that a report exists and where, never the rating.
     if (improper) await writeAuditEvent(tx, { action: 'applications.improper-request.reported', actor: { accountId: o.accountId }, subject: { type: 'application', id: o.applicationId }, details: { agencyId: application.agency_id, departmentId: application.department_id } });
   });

@@ -2,6 +2,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { displayNames, type Actor } from '../identity/index.ts';
 import type { ApplicationRow } from './repository.ts';
+import { announceChange } from './step-events.ts';
 
 export const READ_ACTION = 'applications.application.read';
 
@@ -18,6 +19,7 @@ export async function recordRead(db: Executor, o: { application: ApplicationRow;
     ip: o.ip ?? null,
     details: { applicantAccountId: o.application.applicant_account_id, departmentId: o.official.departmentId },
   });
+  await announceChange(db, o.application.id);
 }
 
 export interface ReadRecord {

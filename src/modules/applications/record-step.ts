@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import { STEP_CHANNEL } from './step-events.ts';
+import { announceChange } from './step-events.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { notify } from '../notifications/index.ts';
@@ -97,7 +96,7 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
     ...(input.answers ? { answers: input.answers } : {}),
   });
   // Open timeline pages hear of it once the transaction commits.
-  await sql`select pg_notify(${STEP_CHANNEL}, ${String(applicationId)})`.execute(tx);
+  await announceChange(tx, applicationId);
   await writeAuditEvent(tx, {
     action: 'applications.step.recorded',
     actor: { accountId: input.actorAccountId, agencyId: input.actorKind === 'official' ? app.agency_id : null },

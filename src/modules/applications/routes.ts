@@ -6,6 +6,7 @@ import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { h } from 'preact';
+import { renderPage } from '../../platform/views/render.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import { DomainError, fieldMessages } from '../../platform/http/errors.ts';
@@ -283,7 +284,27 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       return service;
     }
 
+    // An applicant's own page, as most requests for it find it, is rendered once and served
+    // again until anything on it changes (the database announces every change, from any
+    // instance) or ten seconds pass. Only the session's CSRF token differs per request.
+    const PLACEHOLDER = 'nara-csrf-to-fill-in';
+    const PAGE_MS = 10_000;
+    const pages = new Map<number, Map<string, { parts: string[]; owner: number; at: number }>>();
+    const changedAt = new Map<number, number>();
+    events.onAny((applicationId) => {
+      pages.delete(applicationId);
+      if (changedAt.size >= 20_000) changedAt.clear();
+      changedAt.set(applicationId, Date.now());
+    });
+
     async function applicantPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { notice?: string; amend?: { typed: Record<string, unknown>; errors: Array<{ field: string; message: string }> }; feedback?: Omit<FeedbackState, 'given'>; attachmentError?: string; status?: number } = {}) {
+      const plain = Object.keys(extra).length === 0;
+      const variant = `${request.locale}|${localDay(new Date(), timeZone)}`;
+      const kept = plain ? pages.get(id)?.get(variant) : undefined;
+      if (kept && kept.owner === request.account!.id && request.session && Date.now() - kept.at < PAGE_MS) {
+        return reply.pageHtml(kept.parts.join(request.session.csrfToken));
+      }
+      const startedAt = Date.now();
       const { application, service } = await ownApplication(db, id, request.account!.id);
       if (application.status === 'draft') return reply.redirect(`/applications/${id}/edit`, 303);
       const steps = await stepsOf(db, id);
@@ -293,17 +314,28 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       const feedback = decisions.has(application.status as Status)
         ? { given: !!(await db.selectFrom('application_feedback').select('application_id').where('application_id', '=', id).executeTakeFirst()), values: extra.feedback?.values ?? {}, errors: extra.feedback?.errors ?? [] }
         : undefined;
-      const ctx = await pageContext(request, reply, { form: true });
+      const realCtx = await pageContext(request, reply, { form: true });
+      const ctx = plain ? { ...realCtx, csrfToken: PLACEHOLDER } : realCtx;
       const attachments = h(AttachmentsSection, { ctx, applicationId: id, base: `/applications/${id}/attachments`, documents: service.documents, attachments: await attachmentsOf(db, id), editable: application.status === 'awaiting-supplement', error: extra.attachmentError, maxMb: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
-      return reply.page(
+      const html = renderPage(
         h(ApplicationPage, {
           ctx, id, receiptNo: application.receipt_no, service, status: application.status, answers: application.answers, steps: timeline(steps, request.locale), attachments,
           dueDate: deadline.due, paused: deadline.paused, daysLeft: deadline.daysLeft, applicantView: true,
           canWithdraw: allowedActions(application.status as Status, 'applicant').includes('withdraw'),
           supplementRequest: lastRequest?.note ?? null, amend: extra.amend, notice: extra.notice, feedback, reads, timeZone, departmentName: departmentName(request.locale),
         }),
-        extra.status ?? 200,
       );
+      if (plain && (changedAt.get(id) ?? 0) < startedAt) {
+        // Kept only if nothing was announced since reading began.
+        let byVariant = pages.get(id);
+        if (!byVariant) {
+          if (pages.size >= 20_000) pages.clear();
+          byVariant = new Map();
+          pages.set(id, byVariant);
+        }
+        byVariant.set(variant, { parts: html.split(PLACEHOLDER), owner: request.account!.id, at: startedAt });
+      }
+      return reply.pageHtml(plain ? html.replaceAll(PLACEHOLDER, realCtx.csrfToken ?? '') : html, extra.status ?? 200);
     }
 
     app.get('/applications/:id', { schema: { hide: true, params: Id, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {

@@ -1,7 +1,19 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
 import { EventEmitter } from 'node:events';
 
-/** The database channel on which every recorded step is announced (payload: the application id). */
+/**
+ * The database channel on which every change to what an application's page shows is
+ * announced (payload: the application id): a step, an official opening it, a document
+ * attached or removed, feedback given.
+ */
 export const STEP_CHANNEL = 'nara_application_steps';
+
+const ANY = Symbol('any application');
+// Changes made by this process, heard at once (before the database's announcement arrives):
+// a page this instance keeps is dropped before the change's own request has answered.
+const local = new EventEmitter();
+local.setMaxListeners(0);
 
 type Listen = (channel: string, listener: (payload: string) => void) => Promise<() => void>;
 
@@ -17,11 +29,23 @@ export function createStepEvents() {
   return {
     /** Starts relaying the database's announcements to subscribers. */
     async connect(listen: Listen): Promise<void> {
-      stop = await listen(STEP_CHANNEL, (payload) => emitter.emit(payload));
+      stop = await listen(STEP_CHANNEL, (payload) => {
+        emitter.emit(payload);
+        emitter.emit(ANY, Number(payload));
+      });
     },
     disconnect(): void {
       stop?.();
       stop = undefined;
+    },
+    /** Hears of every application's changes (the page cache). */
+    onAny(listener: (applicationId: number) => void): () => void {
+      emitter.on(ANY, listener);
+      local.on('change', listener);
+      return () => {
+        emitter.off(ANY, listener);
+        local.off('change', listener);
+      };
     },
     subscribe(applicationId: number, listener: () => void): () => void {
       emitter.on(String(applicationId), listener);
@@ -30,3 +54,9 @@ export function createStepEvents() {
   };
 }
 export type StepEvents = ReturnType<typeof createStepEvents>;
+
+/** Announces, when the caller's transaction commits, that an application's page has changed. */
+export async function announceChange(db: Executor, applicationId: number): Promise<void> {
+  await sql`select pg_notify(${STEP_CHANNEL}, ${String(applicationId)})`.execute(db);
+  local.emit('change', applicationId);
+}
