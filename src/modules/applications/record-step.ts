@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
-import { announceChange } from './step-events.ts';
+import { announceLocally, STEP_CHANNEL } from './step-events.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { notify } from '../notifications/index.ts';
@@ -85,6 +85,7 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
   const deadline = deadlineOf(timed, service.periodDays, await holidaySet(tx), timeZone);
   // A forwarded application waits for someone in the new department to pick it up.
   const assignee = input.moveTo ? null : input.assignee !== undefined ? input.assignee : app.assignee_account_id;
+  // The projection's statement also announces the change (STEP_CHANNEL), at commit.
   const receiptNo = await writeProjection(tx, applicationId, {
     status: after,
     departmentId,
@@ -94,9 +95,8 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
     ...(decisions.has(after) !== decisions.has(status) ? { decided: decisions.has(after) } : {}),
     ...(input.action === 'escalate' ? { escalated: true } : {}),
     ...(input.answers ? { answers: input.answers } : {}),
-  });
-  // Open timeline pages hear of it once the transaction commits.
-  await announceChange(tx, applicationId);
+  }, STEP_CHANNEL);
+  announceLocally(applicationId);
   await writeAuditEvent(tx, {
     action: 'applications.step.recorded',
     actor: { accountId: input.actorAccountId, agencyId: input.actorKind === 'official' ? app.agency_id : null },

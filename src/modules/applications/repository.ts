@@ -85,8 +85,12 @@ export interface Projection {
   answers?: FormData;
 }
 
-/** @returns the receipt number (assigned now or earlier) */
-export async function writeProjection(tx: Executor, id: number, p: Projection): Promise<string | null> {
+/**
+ * Rewrites the projection, and announces the change on `channel` in the same statement
+ * (delivered when the transaction commits).
+ * @returns the receipt number (assigned now or earlier)
+ */
+export async function writeProjection(tx: Executor, id: number, p: Projection, channel: string): Promise<string | null> {
   const row = await tx
     .updateTable('applications')
     .set({
@@ -106,7 +110,7 @@ export async function writeProjection(tx: Executor, id: number, p: Projection): 
       ...(p.answers ? { answers: JSON.stringify(p.answers) } : {}),
     })
     .where('id', '=', id)
-    .returning('receipt_no')
+    .returning(['receipt_no', sql<void>`pg_notify(${channel}, ${String(id)})`.as('announced')])
     .executeTakeFirstOrThrow();
   return row.receipt_no;
 }

@@ -58,5 +58,10 @@ export type StepEvents = ReturnType<typeof createStepEvents>;
 /** Announces, when the caller's transaction commits, that an application's page has changed. */
 export async function announceChange(db: Executor, applicationId: number): Promise<void> {
   await sql`select pg_notify(${STEP_CHANNEL}, ${String(applicationId)})`.execute(db);
+  announceLocally(applicationId);
+}
+
+/** The part of announceChange for a caller that has the database announce it in a statement of its own. */
+export function announceLocally(applicationId: number): void {
   local.emit('change', applicationId);
 }
