@@ -29,7 +29,7 @@ import { IntegrityPage } from './views/integrity-page.tsx';
 import type { FeedbackState } from './views/feedback-form.tsx';
 import { applicationsOf, findApplication, holidaySet, stepsOf, type ApplicationRow, type StepRow } from './repository.ts';
 import { allowedActions, actions, decisions, type Action, type Status } from './workflow.ts';
-import { deadlineOf, localDay, workingDaysBetween } from './working-days.ts';
+import { deadlineOf, localToday, workingDaysBetween } from './working-days.ts';
 import type { StepEvents } from './step-events.ts';
 import { StartPage } from './views/start-page.tsx';
 import { FormPage } from './views/form-page.tsx';
@@ -65,7 +65,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
 
   // The day now in the deployment's zone, for "days left" on screen (deadlines themselves
   // come from steps stamped by the database clock).
-  const today = async (): Promise<string> => localDay(new Date(), timeZone);
+  const today = async (): Promise<string> => localToday(timeZone);
 
   const timeline = (steps: StepRow[], locale: 'ko' | 'en'): TimelineStep[] =>
     steps.map((s) => ({
@@ -299,7 +299,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
 
     async function applicantPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { notice?: string; amend?: { typed: Record<string, unknown>; errors: Array<{ field: string; message: string }> }; feedback?: Omit<FeedbackState, 'given'>; attachmentError?: string; status?: number } = {}) {
       const plain = Object.keys(extra).length === 0;
-      const variant = `${request.locale}|${localDay(new Date(), timeZone)}`;
+      const variant = `${request.locale}|${localToday(timeZone)}`;
       const kept = plain ? pages.get(id)?.get(variant) : undefined;
       if (kept && kept.owner === request.account!.id && request.session && Date.now() - kept.at < PAGE_MS) {
         return reply.pageHtml(kept.parts.join(request.session.csrfToken));

@@ -10,6 +10,15 @@
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 
+let today: { zone: string; minute: number; day: string } | undefined;
+
+/** The day it is now in a time zone (worked out at most once a minute: pages ask on every request). */
+export function localToday(timeZone: string): string {
+  const minute = Math.floor(Date.now() / 60_000);
+  if (!today || today.minute !== minute || today.zone !== timeZone) today = { zone: timeZone, minute, day: localDay(new Date(), timeZone) };
+  return today.day;
+}
+
 /** The calendar day of an instant in a time zone. */
 export function localDay(instant: Date, timeZone: string): string {
   let f = dayFormatters.get(timeZone);

@@ -54,7 +54,17 @@ export function createSessions(options: SessionOptions) {
   const idleMs = (options.idleMinutes ?? 60) * 60_000;
   const absoluteMs = (options.absoluteHours ?? 12) * 3_600_000;
 
-  const csrfFor = (sessionId: string) => createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+  // Derived from the id, so kept beside recent sessions rather than recomputed per request.
+  const csrfTokens = new Map<string, string>();
+  const csrfFor = (sessionId: string) => {
+    let token = csrfTokens.get(sessionId);
+    if (!token) {
+      token = createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+      if (csrfTokens.size >= 50_000) csrfTokens.clear();
+      csrfTokens.set(sessionId, token);
+    }
+    return token;
+  };
   const anonymousMac = (random: string) => createHmac('sha256', secret).update(`anonymous-session:${random}`).digest('base64url').slice(0, 22);
 
   // Signed-in requests would each read their session row; a row read in the last two
