@@ -36,8 +36,9 @@ const settings = {
   probeRestSeconds: 5,
   /** S2: residents reading their own timeline at once */
   readers: 200,
-  /** S2: residents filing applications meanwhile, one at a time each */
-  writers: 10,
+  /** S2: residents filing applications meanwhile, one filing at a time each: enough that the
+   * pace asked is not held back by too few of them while readers keep the server busy */
+  writers: 150,
   /** S2: the write load as a share of S1's peak on PGlite */
   writeShare: 0.3,
   databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
