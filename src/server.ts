@@ -47,7 +47,8 @@ const lines = [
   '    register a service with: npm run nara -- oidc-client create --name "…" --redirect-uri URL',
 ];
 if (seed) {
-  if (seed.seeded) lines.push(`  Demo data loaded: 8 agencies, ${seed.residents} synthetic residents, ${seed.businesses} businesses.`);
+  if (seed.seeded) lines.push(`  Demo data loaded: 8 agencies, ${seed.services} services, ${seed.residents} synthetic residents, ${seed.businesses} businesses.`);
+  lines.push(`  Civil services: ${config.publicUrl}/services (apply as a resident; officials process them at /work)`);
   const residents = seed.accounts.filter((a) => a.kind === 'resident').slice(0, 3);
   const officials = seed.accounts.filter((a) => a.kind === 'official');
   lines.push(`  Demo sign-ins at ${config.publicUrl}/sign-in, password for all: ${DEMO_PASSWORD}`);

@@ -4,6 +4,7 @@ import { Layout } from '../../../platform/views/layout.tsx';
 export function HomePage({ ctx, agencyCount }: { ctx: PageContext; agencyCount: number }) {
   const { t } = ctx;
   const links = [
+    { href: '/services', title: t('home.quick.services'), desc: t('home.quick.services.desc') },
     { href: '/agencies', title: t('home.quick.agencies'), desc: t('home.quick.agencies.desc', { count: agencyCount }) },
     ctx.account
       ? { href: '/inbox', title: t('home.quick.inbox'), desc: t('home.quick.inbox.desc') }
