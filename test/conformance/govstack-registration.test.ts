@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
@@ -15,6 +16,7 @@ import type { ScenarioOutcome } from './govstack/steps.ts';
 // seeded here as aliases of Nara records made the way Nara makes them.
 
 const features = path.resolve(import.meta.dirname, '../../../shared/conformance/govstack/registration/features');
+const missing = existsSync(features) ? false : `The GovStack scenarios are not at ${features}; this test runs where ../shared/conformance is present`;
 const CLIENT = 'eGovStack/GOV/90000009/eregistrations-dev';
 /** The least number of the suite's 49 scenarios that must pass (the issue's target). */
 const MINIMUM = 45;
@@ -72,13 +74,14 @@ async function seed() {
 }
 
 before(async () => {
+  if (missing) return;
   t = await testApp({ config: { rateLimitPerMinute: 100_000, govstackClients: CLIENT } });
   base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   await seed();
 });
-after(async () => t.close());
+after(async () => t?.close());
 
-test('the GovStack Registration building block scenarios pass against Nara', async () => {
+test('the GovStack Registration building block scenarios pass against Nara', { skip: missing }, async () => {
   // The step definitions (loaded by cucumber itself) record each scenario's outcome here.
   const outcomes: ScenarioOutcome[] = [];
   (globalThis as { __govstackOutcomes?: ScenarioOutcome[] }).__govstackOutcomes = outcomes;
