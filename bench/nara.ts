@@ -13,12 +13,14 @@ export interface NaraOptions {
   config?: Partial<Config>;
   /** S2: this many residents `reader1…`, each with a building permit received by a clerk */
   readers?: number;
-  /** S2: this many residents `writer1…` who file applications during the load */
+  /** S2: this many residents `writer1…` who submit applications during the load */
   writers?: number;
+  /** S2: drafts each writer has ready to submit (complete move-in reports) */
+  writerDrafts?: number;
 }
 
 /** Residents with the demo password, and for readers a submitted, accepted application each. */
-async function addBenchResidents(database: Database, readers: number, writers: number, timeZone: string) {
+async function addBenchResidents(database: Database, readers: number, writers: number, writerDrafts: number, timeZone: string) {
   const { db } = database;
   const { passwordHash } = (await db.selectFrom('accounts').select('password_hash as passwordHash').where('username', '=', 'resident1').executeTakeFirstOrThrow()) as { passwordHash: string };
   const service = (await findPublishedService(db, 'building-permit'))!;
@@ -32,7 +34,15 @@ async function addBenchResidents(database: Database, readers: number, writers: n
     await submitApplication(db, { applicationId, accountId, timeZone });
     await takeAction(db, { applicationId, accountId: clerk.id, action: 'accept', timeZone });
   }
-  for (let i = 1; i <= writers; i++) await add(`writer${i}`);
+  const moveIn = (await findPublishedService(db, 'move-in-report'))!;
+  const moveInAnswers = { newAddress: '서울특별시 종로구 삼봉로 43', movedOn: '2026-11-02', householdMembers: 1, contactPhone: '010-1234-5678' };
+  for (let i = 1; i <= writers; i++) {
+    const { id: accountId } = await add(`writer${i}`);
+    for (let d = 0; d < writerDrafts; d++) {
+      const draft = await insertDraft(db, { serviceId: moveIn.serviceId, serviceVersion: moveIn.version, agencyId: moveIn.agencyId, departmentId: moveIn.departmentId, applicantAccountId: accountId, businessId: null });
+      await saveAnswers(db, draft, moveInAnswers);
+    }
+  }
 }
 
 /**
@@ -49,7 +59,7 @@ export async function startNara(options: NaraOptions = {}): Promise<Server> {
   try {
     await migrate(database.db, loadMigrations(migrationSources));
     await seedDemoData(database, config);
-    if (options.readers || options.writers) await addBenchResidents(database, options.readers ?? 0, options.writers ?? 0, config.timeZone);
+    if (options.readers || options.writers) await addBenchResidents(database, options.readers ?? 0, options.writers ?? 0, options.writerDrafts ?? 0, config.timeZone);
     const { app, jobs } = await buildApp({ config, database });
     let url: string;
     try {

@@ -36,9 +36,11 @@ const settings = {
   probeRestSeconds: 5,
   /** S2: residents reading their own timeline at once */
   readers: 200,
-  /** S2: residents filing applications meanwhile, one filing at a time each: enough that the
+  /** S2: residents submitting applications meanwhile, one at a time each: enough that the
    * pace asked is not held back by too few of them while readers keep the server busy */
-  writers: 150,
+  writers: 50,
+  /** S2: drafts each writer has ready (at least the pace asked times the seconds measured) */
+  writerDrafts: 40,
   /** S2: the write load as a share of S1's peak on PGlite */
   writeShare: 0.3,
   databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -368,7 +370,7 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
   progress(`${label}: starting (${settings.readers} readers and ${settings.writers} writers sign in)`);
   let server: Server;
   try {
-    server = await spawnServer('nara', { config: { demoResidents: 500, rateLimitPerMinute: 1_000_000 }, readers: settings.readers, writers: settings.writers });
+    server = await spawnServer('nara', { config: { demoResidents: 500, rateLimitPerMinute: 1_000_000 }, readers: settings.readers, writers: settings.writers, writerDrafts: settings.writerDrafts });
   } catch (error) {
     loudly.push(`${label}: could not run (${reason(error)}) — NO FIGURE`);
     return { ...base, problem: reason(error) };
@@ -386,7 +388,7 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
     if (settings.warmup > 0) await measureReaders(server.url, readers, settings.warmup, pids);
     const readOnly = await measureReaders(server.url, readers, settings.duration, pids);
     const rate = 'skipped' in s1 ? 10 : Math.max(1, settings.writeShare * s1.submissionsPerSecond);
-    progress(`${label}: ${settings.duration} s with applications filed at ${rate.toFixed(0)}/s`);
+    progress(`${label}: ${settings.duration} s with applications submitted at ${rate.toFixed(0)}/s`);
     const writing = startWriters(server.url, writers, rate);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const underLoad = await measureReaders(server.url, readers, settings.duration, pids);
@@ -399,7 +401,7 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
       }
     }
     if (writes.failed > 0) {
-      loudly.push(`${label}: ${int(writes.failed)} filings failed while reading — THE UNDER-LOAD FIGURE IS NOT VALID`);
+      loudly.push(`${label}: ${int(writes.failed)} submissions failed while reading — THE UNDER-LOAD FIGURE IS NOT VALID`);
       invalid = true;
     }
     const ratio = readOnly.rps / ceiling.rps;
@@ -496,7 +498,7 @@ if (!s2.readOnly || !s2.underLoad || !s2.writes) {
 } else {
   lines.push(
     `scenario ${col(s2.label, W)}${httpFigures({ ...hello, rps: s2.readOnly.rps, p99: s2.readOnly.p99 })}   ${s2.ratio!.toFixed(2)} × hello-world  target ≥ ${s2.minRatio.toFixed(2)}  ${s2.verdict}${noiseOf(s2.label, s2.readOnly.otherCpu)}`,
-    `scenario ${col('S2 p99 with S1 at 30 % of its peak', W)}${num(ms(s2.underLoad.p99), 8)} ms p99 (${int(s2.underLoad.rps)} req/s), read-only ${ms(s2.readOnly.p99)} ms   ${s2.p99Ratio!.toFixed(1)} × read-only  target ≤ ${s2.maxP99Ratio.toFixed(1)}  ${s2.p99Verdict}   (${s2.writes.achievedPerSecond.toFixed(1)} filings/s of ${s2.writes.rate.toFixed(1)} asked${s2.writes.behind ? `, ${int(s2.writes.behind)} ticks behind` : ''})`,
+    `scenario ${col('S2 p99 with S1 at 30 % of its peak', W)}${num(ms(s2.underLoad.p99), 8)} ms p99 (${int(s2.underLoad.rps)} req/s), read-only ${ms(s2.readOnly.p99)} ms   ${s2.p99Ratio!.toFixed(1)} × read-only  target ≤ ${s2.maxP99Ratio.toFixed(1)}  ${s2.p99Verdict}   (${s2.writes.achievedPerSecond.toFixed(1)} submissions/s of ${s2.writes.rate.toFixed(1)} asked${s2.writes.behind ? `, ${int(s2.writes.behind)} ticks behind` : ''})`,
   );
 }
 if (!storm.result) {

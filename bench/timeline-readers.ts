@@ -96,31 +96,23 @@ export async function measureReaders(base: string, readers: ReaderSession[], sec
 }
 
 /**
- * Files applications at a steady pace while it runs, as writers would through the JSON API:
- * open a draft, save its answers, submit. Each writer files one at a time.
+ * Submits prepared drafts at a steady pace while it runs, as S1 does but over the JSON API
+ * (`POST /api/v1/applications/:id/submit`): a submission starts on each tick, whether or not
+ * earlier ones have finished, from a writer not busy with one.
  */
-export function startWriters(base: string, writers: Array<{ cookie: string; csrf: string }>, rate: number): { stop(): Promise<WriteLoad> } {
-  const answers = { newAddress: '서울특별시 종로구 삼봉로 43', movedOn: '2026-11-02', householdMembers: 1, contactPhone: '010-1234-5678' };
+export function startWriters(base: string, writers: Writer[], rate: number): { stop(): Promise<WriteLoad> } {
   const busy = new Set<number>();
   const load = { rate, submitted: 0, failed: 0, behind: 0, achievedPerSecond: 0 };
   const inFlight = new Set<Promise<void>>();
   let turn = 0;
-  const file = async (w: { cookie: string; csrf: string }) => {
-    const headers = { cookie: w.cookie, 'x-csrf-token': w.csrf, 'content-type': 'application/json' };
-    const draft = await fetch(new URL('/api/v1/applications', base), { method: 'POST', headers, body: JSON.stringify({ service: 'move-in-report' }) });
-    if (draft.status !== 201 && draft.status !== 200) throw new Error(`draft: ${draft.status}`);
-    const { id } = (await draft.json()) as { id: number };
-    const saved = await fetch(new URL(`/api/v1/applications/${id}/answers`, base), { method: 'PUT', headers, body: JSON.stringify(answers) });
-    if (saved.status !== 200) throw new Error(`answers: ${saved.status}`);
-    await saved.arrayBuffer();
-    // No body, so no content type: an empty JSON body is a 400.
-    const submitted = await fetch(new URL(`/api/v1/applications/${id}/submit`, base), { method: 'POST', headers: { cookie: w.cookie, 'x-csrf-token': w.csrf } });
-    if (submitted.status !== 200) throw new Error(`submit: ${submitted.status}`);
-    await submitted.arrayBuffer();
+  const submit = async (w: Writer, id: number) => {
+    const res = await fetch(new URL(`/api/v1/applications/${id}/submit`, base), { method: 'POST', headers: { cookie: w.cookie, 'x-csrf-token': w.csrf } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`submit: ${res.status}`);
   };
   const started = performance.now();
   const timer = setInterval(() => {
-    const free = writers.findIndex((_, i) => !busy.has((turn + i) % writers.length));
+    const free = writers.findIndex((w, i) => !busy.has((turn + i) % writers.length) && writers[(turn + i) % writers.length]!.drafts.length > 0);
     if (free < 0) {
       load.behind++;
       return;
@@ -128,7 +120,8 @@ export function startWriters(base: string, writers: Array<{ cookie: string; csrf
     const index = (turn + free) % writers.length;
     turn = index + 1;
     busy.add(index);
-    const p = file(writers[index]!)
+    const writer = writers[index]!;
+    const p = submit(writer, writer.drafts.pop()!)
       .then(() => void load.submitted++)
       .catch(() => void load.failed++)
       .finally(() => {
@@ -147,10 +140,19 @@ export function startWriters(base: string, writers: Array<{ cookie: string; csrf
   };
 }
 
-/** A writer's session and its CSRF token for the JSON API. */
-export async function prepareWriter(base: string, username: string, password: string): Promise<{ cookie: string; csrf: string }> {
+export interface Writer {
+  cookie: string;
+  csrf: string;
+  /** drafts ready to submit */
+  drafts: number[];
+}
+
+/** A writer's session, its CSRF token for the JSON API, and its drafts. */
+export async function prepareWriter(base: string, username: string, password: string): Promise<Writer> {
   const cookie = await signInAs(base, username, password);
   const session = await fetch(new URL('/api/v1/session', base), { headers: { cookie } });
   const { csrfToken } = (await session.json()) as { csrfToken: string };
-  return { cookie, csrf: csrfToken };
+  const list = await fetch(new URL('/api/v1/applications', base), { headers: { cookie } });
+  const { applications } = (await list.json()) as { applications: Array<{ id: number; status: string }> };
+  return { cookie, csrf: csrfToken, drafts: applications.filter((a) => a.status === 'draft').map((a) => a.id) };
 }
