@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { openDatabase } from '../src/platform/db/database.ts';
+import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
 import { failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
 import { checkSignIn, runLoginStorm, type StormResult } from './login-storm.ts';
@@ -178,7 +178,11 @@ async function pgliteInserts(): Promise<InsertResult> {
   }
 }
 
-async function postgresInserts(): Promise<InsertResult | Skipped> {
+/**
+ * Runs `measure` on a throwaway schema of the PostgreSQL at BENCH_DATABASE_URL, dropped
+ * afterwards; skipped (with the reason) when the server cannot be reached.
+ */
+async function onPostgres<T>(label: string, measure: (database: Database) => Promise<T>): Promise<T | Skipped> {
   const url = settings.databaseUrl;
   const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   // An unreachable server reports through 'error' too; without a listener that would crash.
@@ -189,13 +193,13 @@ async function postgresInserts(): Promise<InsertResult | Skipped> {
     await admin.end().catch(() => {});
     return { skipped: `PostgreSQL unreachable at ${redact(url)}: ${reason(error)}` };
   }
-  progress(`${int(settings.insertRows)} single-row inserts, PostgreSQL`);
+  progress(label);
   const schema = `bench_${randomBytes(6).toString('hex')}`;
   try {
     await admin.query(`create schema ${schema}`);
     const database = await openDatabase({ databaseUrl: url, dataDir: 'unused', schema });
     try {
-      return await measureInserts(database.db, settings.insertRows);
+      return await measure(database);
     } finally {
       await database.close();
     }
@@ -206,6 +210,8 @@ async function postgresInserts(): Promise<InsertResult | Skipped> {
     await admin.end().catch(() => {});
   }
 }
+
+const postgresInserts = () => onPostgres(`${int(settings.insertRows)} single-row inserts, PostgreSQL`, (database) => measureInserts(database.db, settings.insertRows));
 
 /** S1 on the embedded database: the submission use case against the same rows by raw SQL. */
 async function pgliteSubmissions(): Promise<SubmissionResult | Skipped> {
@@ -223,32 +229,9 @@ async function pgliteSubmissions(): Promise<SubmissionResult | Skipped> {
 
 /** S1 on PostgreSQL, in a throwaway schema. */
 async function postgresSubmissions(): Promise<SubmissionResult | Skipped> {
-  const url = settings.databaseUrl;
-  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  admin.on('error', () => {});
-  try {
-    await admin.connect();
-  } catch (error) {
-    await admin.end().catch(() => {});
-    return { skipped: `PostgreSQL unreachable at ${redact(url)}: ${reason(error)}` };
-  }
-  progress(`S1: ${int(settings.submissions)} submissions and ${int(settings.submissions)} raw-SQL filings, PostgreSQL`);
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.query(`create schema ${schema}`);
-    const database = await openDatabase({ databaseUrl: url, dataDir: 'unused', schema });
-    try {
-      return await measureSubmissions(database, settings.submissions);
-    } finally {
-      await database.close();
-    }
-  } catch (error) {
-    loudly.push(`S1 application submission, PostgreSQL: could not run (${reason(error)}) — NO FIGURE`);
-    return { skipped: `PostgreSQL at ${redact(url)} failed: ${reason(error)}` };
-  } finally {
-    await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
-    await admin.end().catch(() => {});
-  }
+  const result = await onPostgres(`S1: ${int(settings.submissions)} submissions and ${int(settings.submissions)} raw-SQL filings, PostgreSQL`, (database) => measureSubmissions(database, settings.submissions));
+  if ('skipped' in result && !result.skipped.includes('unreachable')) loudly.push(`S1 application submission, PostgreSQL: could not run (${result.skipped}) — NO FIGURE`);
+  return result;
 }
 
 async function argon2Ceiling(): Promise<Argon2Result | Skipped> {

@@ -1,11 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { testApp, type TestApp } from '../test/support/test-app.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/index.ts';
-import { axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime, signInWithKeyboard } from './support.ts';
+import { axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime, signInWithKeyboard, freePort } from './support.ts';
 
 // A building permit from application to approval, as the people involved would do it: the
 // resident in Korean on a narrow phone, the officials in English on a desktop, the resident
@@ -16,13 +15,6 @@ let t: TestApp;
 let browser: Browser;
 let base: string;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 before(async () => {
   if (chromiumMissing) return;

@@ -1,14 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { sql } from 'kysely';
 import type { Browser } from 'playwright-core';
 import { testApp, type TestApp } from '../test/support/test-app.ts';
 import { DEMO_PASSWORD, registerOidcClient } from '../src/modules/identity/index.ts';
 import { createFieldEncryption } from '../src/platform/crypto/field-encryption.ts';
-import { addVirtualAuthenticator, axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime, signInWithKeyboard } from './support.ts';
+import { addVirtualAuthenticator, axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime, signInWithKeyboard, freePort } from './support.ts';
 
 // Journeys for the counter (assisted service) and for signing in to another service with
 // Nara (OpenID consent), in a real browser, keyboard first, checked with axe.
@@ -21,13 +20,6 @@ let browser: Browser;
 let base: string;
 let clientId: string;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 before(async () => {
   if (chromiumMissing) return;

@@ -26,6 +26,23 @@ export interface ServicePageProps {
   timeZone: string;
 }
 
+/** Who may apply, the legal basis, the fee and the statutory period: the terms of a version. */
+export function ServiceTerms({ ctx, service }: { ctx: PageContext; service: ServiceVersion }) {
+  const { t, locale } = ctx;
+  return (
+    <>
+      <dt>{t('service.who')}</dt>
+      <dd>{service.applicantKinds.map((k) => t(`service.who.${k}`)).join(', ')}</dd>
+      <dt>{t('service.legalBasis')}</dt>
+      <dd>{service.legalBasis[locale]}</dd>
+      <dt>{t('service.fee')}</dt>
+      <dd>{service.feeMinor === 0 ? t('services.fee.none') : formatMoney(service.feeMinor, service.currency, locale)}</dd>
+      <dt>{t('service.period')}</dt>
+      <dd>{t('service.period.value', { days: service.periodDays })}</dd>
+    </>
+  );
+}
+
 const percent = (share: number, locale: string) => new Intl.NumberFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(share);
 
 export function ServicePage({ ctx, service, agency, department, figures, timeZone }: ServicePageProps) {
@@ -45,14 +62,7 @@ export function ServicePage({ ctx, service, agency, department, figures, timeZon
       <section aria-labelledby="rules-heading">
         <h2 id="rules-heading" class="nara-section-title">{t('service.rules')}</h2>
         <dl class="nara-facts">
-          <dt>{t('service.who')}</dt>
-          <dd>{service.applicantKinds.map((k) => t(`service.who.${k}`)).join(', ')}</dd>
-          <dt>{t('service.legalBasis')}</dt>
-          <dd>{service.legalBasis[locale]}</dd>
-          <dt>{t('service.fee')}</dt>
-          <dd>{service.feeMinor === 0 ? t('services.fee.none') : formatMoney(service.feeMinor, service.currency, locale)}</dd>
-          <dt>{t('service.period')}</dt>
-          <dd>{t('service.period.value', { days: service.periodDays })}</dd>
+          <ServiceTerms ctx={ctx} service={service} />
           <dt>{t('service.department')}</dt>
           <dd>
             {agency.name} {department.name}

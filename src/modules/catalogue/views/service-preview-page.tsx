@@ -1,9 +1,9 @@
 import type { PageContext } from '../../../platform/views/context.ts';
 import { Layout } from '../../../platform/views/layout.tsx';
 import { Notice, PageHeading } from '../../../platform/views/components.tsx';
-import { formatMoney } from '../../../platform/views/format.ts';
 import type { ServiceVersion } from '../repository.ts';
 import { FormFields } from './form-fields.tsx';
+import { ServiceTerms } from './service-page.tsx';
 
 /** A draft version as applicants would meet it: its rules, documents, steps and every page of its form. */
 export function ServicePreviewPage({ ctx, service }: { ctx: PageContext; service: ServiceVersion }) {
@@ -14,14 +14,7 @@ export function ServicePreviewPage({ ctx, service }: { ctx: PageContext; service
       <PageHeading>{service.name[locale]}</PageHeading>
       <p class="nara-lead">{service.summary[locale]}</p>
       <dl class="nara-facts">
-        <dt>{t('service.who')}</dt>
-        <dd>{service.applicantKinds.map((k) => t(`service.who.${k}`)).join(', ')}</dd>
-        <dt>{t('service.legalBasis')}</dt>
-        <dd>{service.legalBasis[locale]}</dd>
-        <dt>{t('service.fee')}</dt>
-        <dd>{service.feeMinor === 0 ? t('services.fee.none') : formatMoney(service.feeMinor, service.currency, locale)}</dd>
-        <dt>{t('service.period')}</dt>
-        <dd>{t('service.period.value', { days: service.periodDays })}</dd>
+        <ServiceTerms ctx={ctx} service={service} />
       </dl>
       <h2 class="nara-section-title">{t('service.documents')}</h2>
       {service.documents.length ? <ul>{service.documents.map((d) => <li>{d[locale]}</li>)}</ul> : <p>{t('service.documents.none')}</p>}
