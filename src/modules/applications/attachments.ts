@@ -8,6 +8,7 @@ import type { Db, Executor } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.ts';
+import type { MultipartFile } from '@fastify/multipart';
 import { ownApplication } from './own-application.ts';
 import { announceChange } from './step-events.ts';
 
@@ -16,6 +17,30 @@ export const ATTACHMENTS_PER_APPLICATION = 10;
 export const SCAN_QUEUE = 'applications.scan-attachment';
 
 type Kind = 'application/pdf' | 'image/png' | 'image/jpeg';
+
+/** A file field of a multipart form, as `uploadOptions` leaves it in the body. */
+export interface UploadedFile {
+  filename: string;
+  bytes: Buffer;
+  /** cut at the size limit: refused with a message rather than a bare 413 */
+  truncated: boolean;
+}
+
+/**
+ * How both upload routes read multipart forms: fields as plain values (the CSRF token
+ * among them), each file read into memory up to ATTACHMENT_MAX_BYTES as an UploadedFile.
+ */
+export function uploadOptions(files: number) {
+  return {
+    attachFieldsToBody: 'keyValues' as const,
+    throwFileSizeLimit: false,
+    limits: { fileSize: ATTACHMENT_MAX_BYTES, files, fields: 5, fieldSize: 2000, parts: files + 5 },
+    async onFile(part: MultipartFile) {
+      const file: UploadedFile = { filename: part.filename, bytes: await part.toBuffer(), truncated: part.file.truncated };
+      (part as unknown as { value: UploadedFile }).value = file;
+    },
+  };
+}
 
 /** The file's type by its first bytes; the name and the browser's claim are not trusted. */
 export function sniffType(bytes: Uint8Array): Kind | undefined {

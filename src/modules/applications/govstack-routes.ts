@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
+import fastifyMultipart from '@fastify/multipart';
 import type { Db } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { listPublishedServices } from '../catalogue/index.ts';
 import type { AgencyDirectory } from '../identity/index.ts';
-import { ATTACHMENT_MAX_BYTES, sniffType, cleanFilename } from './attachments.ts';
+import { sniffType, cleanFilename, uploadOptions, type UploadedFile } from './attachments.ts';
 import {
   applicantById, applicationByFileId, completeTask, createFile, eFormById, eFormIdOf, eFormsOf, fileJson, fileListJson, openTasks, operatorById, serviceById, serviceJson,
   statistics, statusOf, taskById, taskJson, updateFile, type FileSubmit,
@@ -58,15 +58,7 @@ export function govstackRoutes(deps: GovstackRouteDeps): FastifyPluginAsyncTypeb
   const notFound = (request: FastifyRequest, reply: FastifyReply, what: string) => reply.code(404).send(systemError(request, 'NOT_FOUND', `${what} was not found.`));
 
   return async (app) => {
-    await app.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: ATTACHMENT_MAX_BYTES, files: 5, fields: 5, fieldSize: 2000, parts: 10 },
-      async onFile(part: MultipartFile) {
-        const bytes = await part.toBuffer();
-        (part as unknown as { value: unknown }).value = { filename: part.filename, bytes, truncated: part.file.truncated, mimetype: part.mimetype };
-      },
-    });
+    await app.register(fastifyMultipart, uploadOptions(5));
     // Machine clients carry no session: no CSRF token, and the mediator rate-limits them.
     const config = { csrf: false };
 
@@ -212,7 +204,7 @@ export function govstackRoutes(deps: GovstackRouteDeps): FastifyPluginAsyncTypeb
       const who = client(request, reply);
       if (!who) return reply;
       const body = (request.isMultipart() ? request.body : undefined) as { file?: unknown } | undefined;
-      const files = (Array.isArray(body?.file) ? body.file : body?.file ? [body.file] : []) as Array<{ filename: string; bytes: Buffer; truncated: boolean }>;
+      const files = (Array.isArray(body?.file) ? body.file : body?.file ? [body.file] : []) as UploadedFile[];
       const file = files[0];
       if (!file || file.bytes.length === 0) return reply.code(400).send(systemError(request, 'BAD_REQUEST', 'No file was sent.'));
       const type = sniffType(file.bytes);

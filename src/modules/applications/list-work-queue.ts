@@ -47,24 +47,21 @@ export async function listWorkQueue(db: Db, o: WorkQueueOptions): Promise<{ acto
   q = o.sort === 'due' ? q.orderBy(sql`due_date asc nulls last`).orderBy('submitted_at', 'asc') : q.orderBy('submitted_at', 'desc');
   const rows = await q.limit(500).execute();
   const holidays = await holidaySet(db);
-  const services = new Map<string, ServiceVersion | undefined>();
-  for (const r of rows) {
-    const key = `${r.service_id}/${r.service_version}`;
-    if (!services.has(key)) services.set(key, await findServiceVersion(db, r.service_id, r.service_version));
-  }
   const names = await displayNames(db, [...new Set(rows.map((r) => r.assignee_account_id).filter((x): x is number => x !== null))]);
-  return {
-    actor,
-    rows: rows.map((r) => ({
+  const out: WorkQueueRow[] = [];
+  for (const r of rows) {
+    out.push({
       id: r.id,
       receiptNo: r.receipt_no ?? '',
-      service: services.get(`${r.service_id}/${r.service_version}`)!,
+      // Published versions are kept in memory by the catalogue: no query per row.
+      service: (await findServiceVersion(db, r.service_id, r.service_version))!,
       status: r.status,
       submittedAt: r.submitted_at!,
       dueDate: r.due_date,
       daysLeft: r.due_date && openStatuses.includes(r.status) && r.status !== 'awaiting-supplement' ? workingDaysBetween(today, r.due_date, holidays) : null,
       assignee: r.assignee_account_id ? (names.get(r.assignee_account_id) ?? null) : null,
       escalated: r.escalated_at !== null,
-    })),
-  };
+    });
+  }
+  return { actor, rows: out };
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
+import fastifyMultipart from '@fastify/multipart';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { h } from 'preact';
@@ -18,11 +18,11 @@ import { submitApplication } from './submit-application.ts';
 import { ownApplication } from './own-application.ts';
 import { withdrawApplication } from './withdraw-application.ts';
 import { resubmitApplication } from './resubmit-application.ts';
-import { rolesIn, takeAction, worksIn } from './take-action.ts';
+import { heldApplication, rolesIn, takeAction, worksIn } from './take-action.ts';
 import { listWorkQueue } from './list-work-queue.ts';
 import { giveFeedback } from './give-feedback.ts';
 import { readsOf, recordRead } from './record-read.ts';
-import { ATTACHMENT_MAX_BYTES, attachmentContent, attachmentsOf, removeAttachment, uploadAttachment } from './attachments.ts';
+import { ATTACHMENT_MAX_BYTES, attachmentContent, attachmentsOf, removeAttachment, uploadAttachment, uploadOptions, type UploadedFile } from './attachments.ts';
 import { AttachmentsSection } from './views/attachments-section.tsx';
 import { processingRecord } from './service-figures.ts';
 import { IntegrityPage } from './views/integrity-page.tsx';
@@ -83,17 +83,8 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
 
   return async (app) => {
     await app.register(fastifyStatic, { root: assets, prefix: '/assets/applications/', decorateReply: false, index: false, maxAge: '1h' });
-    // Uploads: one file per request, kept in memory up to the limit (then marked truncated
-    // and refused with a message, rather than cut off with a bare 413).
-    await app.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: ATTACHMENT_MAX_BYTES, files: 1, fields: 5, fieldSize: 2000, parts: 6 },
-      async onFile(part: MultipartFile) {
-        const bytes = await part.toBuffer();
-        (part as unknown as { value: unknown }).value = { filename: part.filename, bytes, truncated: part.file.truncated };
-      },
-    });
+    // Uploads: one file per request.
+    await app.register(fastifyMultipart, uploadOptions(1));
 
     // ----- starting -----
 
@@ -191,7 +182,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
     app.post('/applications/:id/attachments', { schema: { hide: true, params: Id } }, async (request, reply) => {
       if (!request.account) return signIn(reply, `/applications/${request.params.id}`);
       const id = request.params.id;
-      const body = (request.body ?? {}) as { document?: unknown; file?: { filename: string; bytes: Buffer; truncated: boolean } };
+      const body = (request.body ?? {}) as { document?: unknown; file?: UploadedFile };
       const file = body.file && typeof body.file === 'object' ? body.file : { filename: '', bytes: Buffer.alloc(0), truncated: false };
       const { application } = await ownApplication(db, id, request.account.id);
       const back = application.status === 'draft' ? `/applications/${id}/review` : `/applications/${id}`;
@@ -233,10 +224,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
 
     app.get('/work/applications/:id/attachments/:attachmentId', { schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }), attachmentId: Type.Integer({ minimum: 1 }) }) } }, async (request, reply) => {
       if (!request.account) return signIn(reply, request.url);
-      const actor = await loadActor(db, request.account.id);
-      const application = await findApplication(db, request.params.id);
-      if (!application || !actor || actor.kind !== 'official' || actor.agencyId !== application.agency_id || application.status === 'draft') throw new DomainError('NOT_FOUND');
-      if (!worksIn(actor, application.agency_id, application.department_id)) throw new DomainError('FORBIDDEN', 'applications.error.notYourDepartment');
+      const { actor, application } = await heldApplication(db, request.params.id, request.account.id);
       const file = await attachmentContent(db, request.params.id, request.params.attachmentId);
       if (!file) throw new DomainError('NOT_FOUND');
       await recordRead(db, { application, official: actor, requestId: request.id, ip: request.ip });
@@ -263,7 +251,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       const day = await today();
       const items = [];
       for (const r of rows) {
-        const service = await findServiceVersionCached(r);
+        const service = await findServiceVersion(db, r.service_id, r.service_version);
         items.push({
           id: r.id, receiptNo: r.receipt_no, serviceName: service?.name[request.locale] ?? '', status: r.status, dueDate: r.due_date,
           daysLeft: r.due_date && ['submitted', 'in-review'].includes(r.status) ? workingDaysBetween(day, r.due_date, holidays) : null,
@@ -272,17 +260,6 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       const ctx = await pageContext(request, reply);
       return reply.page(h(MyApplicationsPage, { ctx, items, timeZone }));
     });
-
-    const versionCache = new Map<string, ServiceVersion>();
-    async function findServiceVersionCached(r: ApplicationRow): Promise<ServiceVersion | undefined> {
-      // Versions are immutable once an application points at them.
-      const key = `${r.service_id}/${r.service_version}`;
-      const hit = versionCache.get(key);
-      if (hit) return hit;
-      const service = await findServiceVersion(db, r.service_id, r.service_version);
-      if (service) versionCache.set(key, service);
-      return service;
-    }
 
     // An applicant's own page, as most requests for it find it, is rendered once and served
     // again until anything on it changes (the database announces every change, from any
@@ -472,10 +449,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
     });
 
     async function officialPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { errors?: Array<{ field: string; message: string }>; typed?: { action?: string; note?: string }; notice?: string; status?: number } = {}) {
-      const actor = await loadActor(db, request.account!.id);
-      const application = await findApplication(db, id);
-      if (!application || !actor || actor.kind !== 'official' || actor.agencyId !== application.agency_id || application.status === 'draft') throw new DomainError('NOT_FOUND');
-      if (!worksIn(actor, application.agency_id, application.department_id)) throw new DomainError('FORBIDDEN', 'applications.error.notYourDepartment');
+      const { actor, application } = await heldApplication(db, id, request.account!.id);
       const service = await findServiceVersion(db, application.service_id, application.service_version);
       if (!service) throw new DomainError('NOT_FOUND');
       await recordRead(db, { application, official: actor, requestId: request.id, ip: request.ip });

@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { departmentsOf, hasRole, loadActor, type Actor } from '../identity/index.ts';
-import { findApplication } from './repository.ts';
+import { findApplication, type ApplicationRow } from './repository.ts';
 import { recordStep } from './record-step.ts';
 import { needsNote, rules, type Action, type Status } from './workflow.ts';
 
@@ -32,6 +32,20 @@ export function worksIn(actor: Actor | undefined, agencyId: number, departmentId
 }
 
 /**
+ * The application and the official, when the official's department holds it: what every
+ * official's page, download and action on one application starts from.
+ * @throws DomainError NOT_FOUND (none, a draft, or another agency's: those do not exist for
+ *   this official), FORBIDDEN (not a processing official of the holding department)
+ */
+export async function heldApplication(db: Db, applicationId: number, accountId: number): Promise<{ actor: Actor; application: ApplicationRow }> {
+  const actor = await loadActor(db, accountId);
+  const application = await findApplication(db, applicationId);
+  if (!application || !actor || actor.kind !== 'official' || actor.agencyId !== application.agency_id || application.status === 'draft') throw new DomainError('NOT_FOUND');
+  if (!worksIn(actor, application.agency_id, application.department_id)) throw new DomainError('FORBIDDEN', 'applications.error.notYourDepartment');
+  return { actor, application };
+}
+
+/**
  * An official's step on an application held by their department: accept, claim, assign,
  * forward, request a supplement, approve, reject, reopen. Stamped by the database clock
  * with the official's name; the applicant is told.
@@ -41,11 +55,7 @@ export function worksIn(actor: Actor | undefined, agencyId: number, departmentId
  *   ACTION_NOT_ALLOWED (409, with the actions the status allows)
  */
 export async function takeAction(db: Db, o: TakeActionOptions): Promise<{ status: Status }> {
-  const actor = await loadActor(db, o.accountId);
-  const application = await findApplication(db, o.applicationId);
-  // Another agency's applications do not exist for this official.
-  if (!application || !actor || actor.kind !== 'official' || actor.agencyId !== application.agency_id || application.status === 'draft') throw new DomainError('NOT_FOUND');
-  if (!worksIn(actor, application.agency_id, application.department_id)) throw new DomainError('FORBIDDEN', 'applications.error.notYourDepartment');
+  const { actor, application } = await heldApplication(db, o.applicationId, o.accountId);
   const rule = rules[o.action];
   const roles = rolesIn(actor, application.agency_id);
   if (rule.by !== 'official') throw new DomainError('FORBIDDEN');
