@@ -3,12 +3,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
-import { checkAnswers, findServiceVersion, type FormData } from '../catalogue/index.ts';
+import { findServiceVersion } from '../catalogue/index.ts';
 import { loadActor } from '../identity/index.ts';
 import { startApplication } from './start-application.ts';
 import { saveDraft } from './save-draft.ts';
 import { submitApplication } from './submit-application.ts';
-import { ownApplication } from './own-application.ts';
 import { withdrawApplication } from './withdraw-application.ts';
 import { resubmitApplication } from './resubmit-application.ts';
 import { giveFeedback } from './give-feedback.ts';
@@ -114,11 +113,8 @@ export function applicationApiRoutes(deps: ApplicationApiDeps): FastifyPluginAsy
       '/api/v1/applications/:id/answers',
       { schema: { tags, security, summary: "Save a draft's answers (all of them); says what is still wrong", params: Id, body: Answers, response: { 200: Type.Object({ answers: Answers, fields: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })) }), ...errors } } },
       async (request) => {
-        const accountId = me(request);
-        const { service } = await ownApplication(db, request.params.id, accountId);
-        let answers: FormData = {};
-        for (const section of service.form.sections) ({ answers } = await saveDraft(db, { applicationId: request.params.id, accountId, sectionId: section.id, input: { ...request.body } }));
-        return { answers, fields: checkAnswers(service.form, answers).map((e) => ({ field: e.field, message: request.t(e.messageKey, e.params) })) };
+        const { answers, errors } = await saveDraft(db, { applicationId: request.params.id, accountId: me(request), input: { ...request.body } });
+        return { answers, fields: errors.map((e) => ({ field: e.field, message: request.t(e.messageKey, e.params) })) };
       },
     );
 

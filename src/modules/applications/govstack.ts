@@ -49,10 +49,7 @@ async function aliasesOf(db: Executor, kind: Kind, internalRefs: string[], uuidO
   return out;
 }
 
-/** A service's id in responses: a UUID another system already uses for it, or Nara's own. */
-async function serviceIdFor(db: Executor, code: string): Promise<string> {
-  return (await aliasesOf(db, 'service', [`service:${code}`], true)).get(`service:${code}`) ?? serviceIdOf(code);
-}
+
 
 // ----- services and e-forms -----
 
@@ -143,7 +140,11 @@ export async function applicantById(db: Db, applicantId: string): Promise<number
 /** The GovStack names of many applications' people and records, in a few queries. */
 async function namesFor(db: Db, apps: ApplicationRow[]) {
   const accountIds = [...new Set(apps.flatMap((a) => [a.applicant_account_id, ...(a.assignee_account_id ? [a.assignee_account_id] : [])]))];
-  const [applicants, operators, files, tasks, mains, publics, names] = await Promise.all([
+  const codes = new Set<string>();
+  for (const a of apps) codes.add((await findServiceVersion(db, a.service_id, a.service_version))!.code);
+  const [services, applicants, operators, files, tasks, mains, publics, names] = await Promise.all([
+    // The API types service ids as UUIDs: only such an alias stands in for Nara's own.
+    aliasesOf(db, 'service', [...codes].map((c) => `service:${c}`), true),
     aliasesOf(db, 'applicant', accountIds.map((id) => `account:${id}`)),
     aliasesOf(db, 'operator', accountIds.map((id) => `account:${id}`)),
     aliasesOf(db, 'application', apps.map((a) => `application:${a.id}`)),
@@ -153,6 +154,8 @@ async function namesFor(db: Db, apps: ApplicationRow[]) {
     displayNames(db, accountIds),
   ]);
   return {
+    /** a service's id in responses: a UUID another system already uses for it, or Nara's own */
+    serviceId: (code: string) => services.get(`service:${code}`) ?? serviceIdOf(code),
     applicantId: (id: number) => applicants.get(`account:${id}`) ?? publics.get(id) ?? '',
     operatorId: (id: number) => operators.get(`account:${id}`) ?? publics.get(id) ?? '',
     operatorName: (id: number) => names.get(id) ?? '',
@@ -175,7 +178,7 @@ export async function fileJson(db: Db, a: ApplicationRow, extras: FileJsonExtras
   return {
     fileId: n.fileId(a),
     registered: (a.submitted_at ?? a.created_at).toISOString(),
-    serviceId: await serviceIdFor(db, service.code),
+    serviceId: n.serviceId(service.code),
     serviceName: service.name.en,
     status: statusOf(a.status),
     ended: ['approved', 'rejected', 'withdrawn'].includes(a.status),
@@ -208,7 +211,7 @@ export async function fileListJson(db: Db, apps: ApplicationRow[]) {
       registered: (a.submitted_at ?? a.created_at).toISOString(),
       description: a.receipt_no ? `Receipt ${a.receipt_no}` : 'Draft',
       serviceName: service.name.en,
-      serviceId: await serviceIdFor(db, service.code),
+      serviceId: n.serviceId(service.code),
       eformId: eFormIdOf(service.code, service.version),
       documentUrls: [],
       additionalMeta: { data: {} },
@@ -288,7 +291,7 @@ export async function taskJson(db: Db, apps: ApplicationRow[]) {
   const out = [];
   for (const a of apps) {
     const service = (await findServiceVersion(db, a.service_id, a.service_version))!;
-    const serviceId = await serviceIdFor(db, service.code);
+    const serviceId = n.serviceId(service.code);
     out.push({
       app: a,
       taskId: n.taskId(a),
