@@ -309,6 +309,14 @@ test('an application past its deadline is reported to the head of department onc
   const receipt = (await t.database.db.selectFrom('applications').select('receipt_no').where('id', '=', id).executeTakeFirstOrThrow()).receipt_no!;
   assert.ok(queue.body.includes(receipt));
   assert.match(queue.body, /부서장 보고됨|Reported to the head/);
+  // And it counts on the service's public page until it is decided.
+  const before = (await t.app.inject({ method: 'GET', url: '/api/v1/services/building-permit' })).json().figures.overdue as number;
+  assert.ok(before >= 1);
+  const head2 = await as('jongno.approver');
+  await head2.post(`/work/applications/${id}/actions`, { action: 'accept' });
+  await head2.post(`/work/applications/${id}/actions`, { action: 'approve' });
+  const after = (await t.app.inject({ method: 'GET', url: '/api/v1/services/building-permit' })).json().figures.overdue as number;
+  assert.equal(after, before - 1);
 });
 
 test('feedback: only the applicant, only after a decision, once; improper requests reach the auditors trail', async () => {
