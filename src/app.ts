@@ -22,6 +22,7 @@ import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
+import { createTransparencyLog, transparencyMessages, transparencyMigrations, transparencyRoutes } from './modules/transparency/index.ts';
 import { SCAN_QUEUE, createAttachmentScanner, govstackRoutes, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,9 +36,10 @@ export const migrationSources: MigrationSource[] = [
   notificationMigrations,
   catalogueMigrations,
   applicationMigrations,
+  transparencyMigrations,
 ];
 
-export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages, applicationMessages, operationsMessages];
+export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages, applicationMessages, transparencyMessages, operationsMessages];
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -80,6 +82,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const transport = createMailTransport(config.smtpUrl);
   const rateLimiter = createRateLimiter(db, database.kind);
   const devMailbox = !production && transport.kind === 'dev-mailbox';
+  const transparencyLog = createTransparencyLog({ db, encryption, intervalMs: config.logIntervalMs, log: app.log });
 
   const jobs = createJobRunner({
     db,
@@ -122,7 +125,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     rateLimiter,
     loadAccount: viewAccounts,
     footerAgencies: directory.footer,
-    menu: [...applicationMenu, ...identityMenu],
+    menu: [...applicationMenu, ...identityMenu, { href: '/transparency', labelKey: 'menu.transparency' }],
   };
   const pageContext = createPageContext(platformDeps);
 
@@ -157,12 +160,15 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(
     oidcRoutes({ db, encryption, pageContext, sessions, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),
   );
+  await app.register(transparencyRoutes({ db, log: transparencyLog, pageContext, timeZone: config.timeZone }));
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.addHook('onReady', async () => {
     await directory.refresh();
+    // A log that has never signed a head signs one now, so get-sth answers from the start.
+    await transparencyLog.advance();
   });
   let maintenance: NodeJS.Timeout | undefined;
   app.addHook('onListen', async () => {
@@ -173,9 +179,11 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     void offer();
     maintenance = setInterval(offer, 300_000);
     maintenance.unref();
+    transparencyLog.start();
   });
   app.addHook('onClose', async () => {
     if (maintenance) clearInterval(maintenance);
+    await transparencyLog.stop();
     await jobs.stop();
     transport.close();
   });

@@ -8,6 +8,7 @@ import { findServiceVersion, type ServiceVersion } from '../catalogue/index.ts';
 import { holidaySet, insertStep, lockApplication, stepsOf, writeProjection, type ApplicationRow, type StepRow } from './repository.ts';
 import { allowedActions, decisions, nextStatus, statusFromSteps, type Action, type ActorKind, type Status } from './workflow.ts';
 import { deadlineOf } from './working-days.ts';
+import { logStep } from './logged-steps.ts';
 
 export interface StepInput {
   action: Action;
@@ -81,7 +82,9 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
     assistedBy: input.assistedBy ?? null, departmentId: app.department_id, note: input.note ?? null,
     details: { ...(input.details ?? {}), ...(input.moveTo ? { toDepartmentId: input.moveTo } : {}), ...(input.assignee !== undefined ? { assigneeAccountId: input.assignee } : {}) },
   });
-  const timed = [...steps.map((s) => ({ action: s.action, recordedAt: s.recorded_at })), { action: input.action, recordedAt: step.recordedAt }];
+  // In the public log in the same transaction: the step and its entry commit together.
+  await logStep(tx, step);
+  const timed = [...steps.map((s) => ({ action: s.action, recordedAt: s.recorded_at })), { action: input.action, recordedAt: step.recorded_at }];
   const deadline = deadlineOf(timed, service.periodDays, await holidaySet(tx), timeZone);
   // A forwarded application waits for someone in the new department to pick it up.
   const assignee = input.moveTo ? null : input.assignee !== undefined ? input.assignee : app.assignee_account_id;

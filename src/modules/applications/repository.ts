@@ -61,16 +61,16 @@ export interface NewStep {
 }
 
 /** Appends a step; the database stamps it. @returns its id and time */
-export async function insertStep(tx: Executor, s: NewStep): Promise<{ id: number; recordedAt: Date }> {
+export async function insertStep(tx: Executor, s: NewStep): Promise<StepRow> {
   const row = await tx
     .insertInto('application_steps')
     .values({
       application_id: s.applicationId, seq: s.seq, action: s.action, status_after: s.statusAfter, actor_kind: s.actorKind, actor_account_id: s.actorAccountId,
       actor_name: s.actorName, assisted_by_account_id: s.assistedBy ?? null, department_id: s.departmentId, note: s.note ?? null, details: JSON.stringify(s.details ?? {}),
     })
-    .returning(['id', 'recorded_at'])
+    .returningAll()
     .executeTakeFirstOrThrow();
-  return { id: row.id, recordedAt: row.recorded_at };
+  return row;
 }
 
 export interface Projection {

@@ -404,8 +404,55 @@ export interface GovstackDocumentsTable {
   created_at: DbTime;
 }
 
+export interface TransparencyEntriesTable {
+  id: Generated<number>;
+  entry_type: string;
+  subject: string;
+  salt: Uint8Array;
+  content_hash: Uint8Array;
+  leaf_input: Uint8Array;
+  leaf_hash: Uint8Array;
+  leaf_index: number | null;
+  logged_at: DbTime;
+}
+
+export interface TransparencyNodesTable {
+  level: number;
+  idx: number;
+  hash: Uint8Array;
+}
+
+export interface TransparencyTreeTable {
+  id: Generated<boolean>;
+  size: number;
+  root_hash: Uint8Array;
+  updated_at: DbTime;
+}
+
+export interface TransparencyKeysTable {
+  key_id: string;
+  public_key: Uint8Array;
+  private_key_cipher: string;
+  created_at: DbTime;
+}
+
+export interface TransparencyHeadsTable {
+  id: Generated<number>;
+  tree_size: number;
+  timestamp_ms: number;
+  root_hash: Uint8Array;
+  key_id: string;
+  signature: Uint8Array;
+  created_at: DbTime;
+}
+
 export interface DB {
   holidays: HolidaysTable;
+  transparency_entries: TransparencyEntriesTable;
+  transparency_nodes: TransparencyNodesTable;
+  transparency_tree: TransparencyTreeTable;
+  transparency_keys: TransparencyKeysTable;
+  transparency_heads: TransparencyHeadsTable;
   applications: ApplicationsTable;
   application_steps: ApplicationStepsTable;
   application_feedback: ApplicationFeedbackTable;

@@ -42,7 +42,7 @@ export interface PlatformDeps {
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function wantsJson(request: FastifyRequest): boolean {
-  if (request.url.startsWith('/api/') || request.url.startsWith('/.well-known/')) return true;
+  if (request.url.startsWith('/api/') || request.url.startsWith('/.well-known/') || request.url.startsWith('/transparency/v1/')) return true;
   const accept = request.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }
