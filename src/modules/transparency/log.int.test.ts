@@ -98,7 +98,7 @@ test('proofs from the stored nodes verify against the signed head, for every lea
   assert.equal(head.treeSize, 40);
   const leaves = await database.db.selectFrom('transparency_entries').select(['leaf_hash', 'leaf_index']).orderBy('leaf_index').execute();
   for (const leaf of leaves) {
-    const found = (await inclusionByHash(database.db, leaf.leaf_hash, head.treeSize))!;
+    const found: { leafIndex: number; auditPath: Buffer[] } = (await inclusionByHash(database.db, leaf.leaf_hash, head.treeSize))!;
     assert.equal(found.leafIndex, leaf.leaf_index);
     assert.ok(verifyInclusion({ leafIndex: found.leafIndex, treeSize: head.treeSize, leafHash: leaf.leaf_hash, proof: found.auditPath, root: head.rootHash }));
   }
