@@ -5,6 +5,7 @@ import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
 import { seedRegistry } from './modules/registry/index.ts';
 import { departmentRefs, listDemoAccounts, seedIdentity, type SeededAccount } from './modules/identity/index.ts';
 import { seedCatalogue } from './modules/catalogue/index.ts';
+import { seedDemoApplications } from './modules/applications/index.ts';
 import { notify } from './modules/notifications/index.ts';
 
 const SEED_LOCK = 7_261_123;
@@ -15,13 +16,15 @@ export interface SeedResult {
   residents?: number;
   businesses?: number;
   services?: number;
+  applications?: number;
 }
 
 /**
  * Loads the demo data once: registers first, then identity (whose resident accounts point
  * at register records), then a welcome notification. Safe when instances start together.
+ * Then, unless `applications: false`, a few applications with a processing history.
  */
-export async function seedDemoData(database: Database, config: Pick<Config, 'demoSeed' | 'demoResidents' | 'dataKey'>): Promise<SeedResult> {
+export async function seedDemoData(database: Database, config: Pick<Config, 'demoSeed' | 'demoResidents' | 'dataKey' | 'timeZone'>, options: { applications?: boolean } = {}): Promise<SeedResult> {
   // One transaction: either all demo data is there or none, and a second instance
   // starting at the same moment waits on the lock, then sees the data and skips.
   const result = await database.db.transaction().execute(async (tx): Promise<SeedResult> => {
@@ -37,5 +40,8 @@ export async function seedDemoData(database: Database, config: Pick<Config, 'dem
     return { seeded: true, accounts, residents: registry.residents, businesses: registry.businesses, services };
   });
   if (!result.seeded) result.accounts = await listDemoAccounts(database.db);
+  // Filed through the use cases, which keep their own transactions; only the instance that
+  // loaded the data above gets here.
+  else if (options.applications !== false) result.applications = await seedDemoApplications(database.db, config.timeZone);
   return result;
 }

@@ -55,11 +55,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole app over a fresh database, demo data loaded (a small population) unless `seed: false`. */
-export async function testApp(options: { seed?: boolean; config?: Partial<Config>; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
+/** The whole app over a fresh database, demo data loaded (a small population, no demo applications unless asked) unless `seed: false`. */
+export async function testApp(options: { seed?: boolean; demoApplications?: boolean; config?: Partial<Config>; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
   const database = await testDatabase();
   const config = testConfig(options.config);
-  if (options.seed !== false) await seedDemoData(database, config);
+  // Most tests count applications of their own; the demo's filed ones only when asked for.
+  if (options.seed !== false) await seedDemoData(database, config, { applications: options.demoApplications ?? false });
   const { app, jobs } = await buildApp({ config, database, logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
   options.beforeReady?.(app);
   await app.ready();

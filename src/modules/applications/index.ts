@@ -18,3 +18,5 @@ export const applicationMenu: MenuItem[] = [
 ];
 export { createAttachmentScanner, SCAN_QUEUE } from './attachments.ts';
 export { govstackRoutes, GOVSTACK_PREFIX, type GovstackRouteDeps } from './govstack-routes.ts';
+export { seedDemoApplications } from './seed-applications.ts';
+export { stepRecords } from './logged-steps.ts';

@@ -1,6 +1,7 @@
-import type { Executor } from '../../platform/db/database.ts';
-import { appendEntry, type RecordSource } from '../transparency/index.ts';
-import type { StepRow } from './repository.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import { appendEntry, canonicalJson, entriesBySubject, type RecordSource } from '../transparency/index.ts';
+import { ownApplication } from './own-application.ts';
+import { stepsOf, type StepRow } from './repository.ts';
 
 export const STEP_ENTRY = 'applications.step.recorded';
 
@@ -58,3 +59,26 @@ export const stepRecords: RecordSource = {
     }
   },
 };
+
+export interface LoggedStep {
+  seq: number;
+  /** base64 of the public leaf */
+  leaf_input: string;
+  /** hex salt, and the canonical record as it stands now: SHA-256(salt || record) is the leaf's content hash while nothing has changed */
+  salt: string;
+  record: string;
+}
+
+/**
+ * The owner's steps with their log entries, for checking in the browser.
+ * @throws DomainError NOT_FOUND unless the account filed the application
+ */
+export async function loggedStepsOf(db: Db, applicationId: number, accountId: number): Promise<LoggedStep[]> {
+  await ownApplication(db, applicationId, accountId);
+  const steps = await stepsOf(db, applicationId);
+  const entries = new Map((await entriesBySubject(db, steps.map((s) => stepSubject(s.id)))).map((e) => [e.subject, e]));
+  return steps.flatMap((s) => {
+    const entry = entries.get(stepSubject(s.id));
+    return entry ? [{ seq: s.seq, leaf_input: entry.leafInput.toString('base64'), salt: entry.salt.toString('hex'), record: canonicalJson(stepRecord(s)) }] : [];
+  });
+}

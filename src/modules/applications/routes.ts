@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { loggedStepsOf } from './logged-steps.ts';
 import fastifyMultipart from '@fastify/multipart';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -375,6 +376,14 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       }
       const ctx = await pageContext(request, reply);
       return reply.page(h(IntegrityPage, { ctx, departments }));
+    });
+
+    // The applicant's own steps as the public log holds them, for the check in the browser:
+    // the leaf, and the salt and record that hash to its content hash (only the owner sees these).
+    app.get('/applications/:id/log', { schema: { hide: true, params: Id } }, async (request, reply) => {
+      if (!request.account) return reply.code(401).send({ error: { code: 'UNAUTHENTICATED' } });
+      const steps = await loggedStepsOf(db, request.params.id, request.account.id);
+      return reply.header('cache-control', 'no-store').send({ steps });
     });
 
     // Live timeline: the page reloads its timeline when a step is recorded (Server-Sent Events).

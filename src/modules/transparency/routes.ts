@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import { h } from 'preact';
 import type { Db } from '../../platform/db/database.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
@@ -36,6 +39,9 @@ function badRequest(message: string) {
 /** RFC 6962 §4's read API over Nara's log, its public page, and an operator's "sign now". */
 export function transparencyRoutes({ db, log, pageContext, timeZone }: TransparencyRouteDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // The browser-side check of a step against the log (the applicant's timeline uses it).
+    await app.register(fastifyStatic, { root: path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets'), prefix: '/assets/transparency/', decorateReply: false, index: false, maxAge: '1h' });
+
     app.get(`${LOG_API}/get-sth`, { schema: { tags, summary: 'The latest signed tree head (RFC 6962 §4.3)', response: { 200: Sth, 503: LogError } } }, async (_request, reply) => {
       const head = await latestHead(db);
       if (!head) return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'the log has not signed a tree head yet' } });

@@ -35,12 +35,18 @@ export interface ApplicationPageProps {
   attachments?: preact.ComponentChildren;
 }
 
+/** What the log check script says, in the reader's language. */
+function logCheckText(t: PageContext['t']): string {
+  const keys = ['checking', 'ok', 'okUnsigned', 'pending', 'notLogged', 'changed', 'failed', 'badSignature', 'noCrypto', 'error'];
+  return JSON.stringify(Object.fromEntries(keys.map((k) => [k, t(`transparency.check.${k}`)])));
+}
+
 export function ApplicationPage(p: ApplicationPageProps) {
   const { ctx, service } = p;
   const { t, locale } = ctx;
   const amending = p.status === 'awaiting-supplement' && p.applicantView;
   return (
-    <Layout ctx={ctx} title={`${service.name[locale]} ${p.receiptNo ?? ''}`.trim()} scripts={['/assets/applications/live.js', ...(amending || p.feedback ? ['/assets/applications/form.js'] : [])]}>
+    <Layout ctx={ctx} title={`${service.name[locale]} ${p.receiptNo ?? ''}`.trim()} scripts={['/assets/applications/live.js', ...(p.applicantView ? ['/assets/transparency/log-check.js'] : []), ...(amending || p.feedback ? ['/assets/applications/form.js'] : [])]}>
       <p class="nara-muted">{p.receiptNo ? t('applications.receiptNo', { no: p.receiptNo }) : ''}</p>
       <PageHeading>{service.name[locale]}</PageHeading>
       {p.notice ? <Notice kind="success">{p.notice}</Notice> : null}
@@ -100,10 +106,15 @@ export function ApplicationPage(p: ApplicationPageProps) {
         </section>
       ) : null}
 
-      <section aria-labelledby="timeline-heading">
+      <section aria-labelledby="timeline-heading" {...(p.applicantView ? { 'data-log-check': '', 'data-log-url': `/applications/${p.id}/log`, 'data-log-text': logCheckText(t) } : {})}>
         <h2 id="timeline-heading" class="nara-section-title">{t('applications.timeline')}</h2>
         <p class="nara-help">{t('applications.timeline.explain')}</p>
-        <Timeline ctx={ctx} steps={p.steps} timeZone={p.timeZone} departmentName={p.departmentName} />
+        {p.applicantView ? (
+          <p class="nara-help">
+            {t('transparency.check.explain')} <a href="/transparency">{t('transparency.check.more')}</a>
+          </p>
+        ) : null}
+        <Timeline ctx={ctx} steps={p.steps} timeZone={p.timeZone} departmentName={p.departmentName} checkable={p.applicantView} />
         <p>
           <a href={`/applications/${p.id}`} class="krds-btn small secondary" id="refresh">{t('applications.refresh')}</a>
         </p>
