@@ -26,6 +26,7 @@ export function LogPage({ ctx, head, keyId, publicKey, growth, timeZone, operato
   return (
     <Layout ctx={ctx} title={t('transparency.title')}>
       <PageHeading>{t('transparency.title')}</PageHeading>
+      <div class="nara-log">
       {signed ? <Notice kind="success">{t('transparency.signed')}</Notice> : null}
       <p>{t('transparency.p1')}</p>
       <p>{t('transparency.p2')}</p>
@@ -106,6 +107,7 @@ export function LogPage({ ctx, head, keyId, publicKey, growth, timeZone, operato
           </button>
         </form>
       ) : null}
+      </div>
     </Layout>
   );
 }
