@@ -18,6 +18,7 @@ import { DomainError } from './platform/http/errors.ts';
 import { createI18n } from './platform/i18n/i18n.ts';
 import { catalogues } from './app.ts';
 import { isServerRunning } from './platform/db/data-dir-lock.ts';
+import { runLogAudit, runLogMonitor } from './log-commands.ts';
 
 const run = promisify(execFile);
 
@@ -44,6 +45,13 @@ Commands:
                                   PostgreSQL: a pg_dump custom-format file
   restore --from FILE             replace the database with a backup (stop Nara first)
   doctor                          check configuration, database and migrations
+  log audit [--json]              recompute the transparency log from the database and check every
+                                  signed head and every logged record; exit code 1 on any problem
+  log monitor --url URL [--state FILE] [--follow] [--interval SECONDS]
+                                  check a Nara's log from outside: pins its key on the first run,
+                                  then verifies each new head extends the last one seen (state in
+                                  FILE, default nara-log-monitor-HOST.json); --follow checks every
+                                  SECONDS (default 60) until stopped; needs no database
 
 Roles: ${roles.join(', ')}
 OpenID scopes: ${OIDC_SCOPES.join(', ')}`;
@@ -77,10 +85,37 @@ async function withDatabase<T>(config: Config, fn: (database: Database) => Promi
   }
 }
 
+async function logMonitor(args: string[]) {
+  const { values } = parseArgs({ args, options: { url: { type: 'string' }, state: { type: 'string' }, follow: { type: 'boolean' }, interval: { type: 'string' } } });
+  if (!values.url) fail(`--url is required\n\n${usage}`);
+  if (!URL.canParse(values.url) || !/^https?:$/.test(new URL(values.url).protocol)) fail(`--url must be an http(s) address, not ${values.url}`);
+  const interval = values.interval === undefined ? 60 : Number(values.interval);
+  if (!(interval > 0)) fail('--interval must be a number of seconds above 0');
+  const stop = new AbortController();
+  if (values.follow) {
+    // Ctrl-C ends a --follow between checks, never in the middle of writing the state.
+    process.once('SIGINT', () => stop.abort());
+    process.once('SIGTERM', () => stop.abort());
+  }
+  try {
+    process.exitCode = await runLogMonitor({
+      url: values.url, follow: values.follow ?? false, intervalSeconds: interval, signal: stop.signal, out: (line) => console.log(line),
+      ...(values.state ? { stateFile: values.state } : {}),
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === 'help' || command === '--help') {
     console.log(usage);
+    return;
+  }
+  // An outside observer: it runs where no Nara is installed, so it needs no configuration.
+  if (command === 'log' && rest[0] === 'monitor') {
+    await logMonitor(rest.slice(1));
     return;
   }
   let config: Config;
@@ -264,6 +299,17 @@ async function main() {
       }
       console.log(ok ? '\nEverything looks right.' : '\nSome checks failed.');
       if (!ok) process.exitCode = 1;
+      return;
+    }
+    case 'log': {
+      const [action, ...args] = rest;
+      if (action !== 'audit') fail(`unknown log action ${action ?? '(none)'}\n\n${usage}`);
+      const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+      await withDatabase(config, async ({ db }) => {
+        const pending = await pendingMigrations(db, migrations);
+        if (pending.length > 0) fail(`the database has pending migrations (${pending.join(', ')}); run: npm run nara -- migrate`);
+        process.exitCode = await runLogAudit(db, { json: values.json ?? false, out: (line) => console.log(line) });
+      });
       return;
     }
     default:
