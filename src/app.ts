@@ -23,7 +23,7 @@ import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessag
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
 import { createTransparencyLog, transparencyMessages, transparencyMigrations, transparencyRoutes } from './modules/transparency/index.ts';
-import { SCAN_QUEUE, createAttachmentScanner, govstackRoutes, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
+import { stepRecords, SCAN_QUEUE, createAttachmentScanner, govstackRoutes, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const version: string = JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).version;
@@ -82,7 +82,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const transport = createMailTransport(config.smtpUrl);
   const rateLimiter = createRateLimiter(db, database.kind);
   const devMailbox = !production && transport.kind === 'dev-mailbox';
-  const transparencyLog = createTransparencyLog({ db, encryption, intervalMs: config.logIntervalMs, log: app.log });
+  const transparencyLog = createTransparencyLog({ db, encryption, intervalMs: config.logIntervalMs, log: app.log, sources: [stepRecords] });
 
   const jobs = createJobRunner({
     db,
@@ -168,7 +168,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   app.addHook('onReady', async () => {
     await directory.refresh();
     // A log that has never signed a head signs one now, so get-sth answers from the start.
-    await transparencyLog.advance();
+    await transparencyLog.open();
   });
   let maintenance: NodeJS.Timeout | undefined;
   app.addHook('onListen', async () => {

@@ -58,6 +58,7 @@ export const stepRecords: RecordSource = {
       after = rows[rows.length - 1]!.id;
     }
   },
+  timeOf: (record) => (record as ReturnType<typeof stepRecord>).recorded_at,
 };
 
 export interface LoggedStep {

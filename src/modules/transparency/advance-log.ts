@@ -6,7 +6,7 @@ import type { LogSigner } from './log-key.ts';
 import { latestHead, nodesAt } from './repository.ts';
 
 /** Held by whoever sequences or signs, so heads come out in order from any number of instances. */
-const LOG_LOCK = 6_962_001;
+export const LOG_LOCK = 6_962_001;
 const BATCH = 20_000;
 
 export interface AdvanceOptions {

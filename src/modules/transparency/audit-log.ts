@@ -11,8 +11,10 @@ export interface RecordSource {
   type: string;
   /** the records of these subjects as they are now, built as when they were logged */
   records(db: Executor, subjects: readonly string[]): Promise<Map<string, unknown>>;
-  /** every subject that should be in the log, in batches */
+  /** every subject that should be in the log, in batches, oldest first */
   subjects(db: Executor): AsyncIterable<string[]>;
+  /** when the record's event happened (the time its entry carries) */
+  timeOf(record: unknown): Date;
 }
 
 export type ProblemKind =

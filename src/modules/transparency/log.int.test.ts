@@ -7,6 +7,7 @@ import { createFieldEncryption } from '../../platform/crypto/field-encryption.ts
 import { appendEntry } from './append-entry.ts';
 import { advanceLog } from './advance-log.ts';
 import { auditLog, type RecordSource } from './audit-log.ts';
+import { backfillLog } from './backfill-log.ts';
 import { createLogSigner } from './log-key.ts';
 import { leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.ts';
 import { consistencyBetween, inclusionByHash } from './proofs.ts';
@@ -25,6 +26,7 @@ const source: RecordSource = {
   async *subjects() {
     yield [...records.keys()];
   },
+  timeOf: () => new Date('2026-01-02T03:04:05.678Z'),
 };
 
 before(async () => {
@@ -165,4 +167,27 @@ test('the audit rejects a head with a forged signature and a properly signed hea
   // The forged head names the true root but no key signed it; the rewritten one is signed but
   // is not the tree of the entries, nor consistent with the head before it.
   assert.deepEqual(kinds, ['head-consistency', 'head-root', 'head-signature']);
+});
+
+test('a log started on a database that already has records takes them in once, with their own times, and audits clean', async () => {
+  const earlier = await testDatabase();
+  try {
+    const before = new Map([['old/1', { n: 1 }], ['old/2', { n: 2 }], ['old/3', { n: 3 }]]);
+    const old: RecordSource = {
+      type: 'test.old.recorded',
+      records: async (_db, subjects) => new Map(subjects.map((s) => [s, before.get(s)])),
+      subjects: async function* () {
+        yield [...before.keys()];
+      },
+      timeOf: (r) => new Date(Date.UTC(2025, 0, (r as { n: number }).n)),
+    };
+    assert.equal(await backfillLog(earlier.db, [old]), 3);
+    assert.equal(await backfillLog(earlier.db, [old]), 0, 'only once');
+    await advanceLog(earlier.db, createLogSigner(earlier.db, encryption));
+    const leaves = await earlier.db.selectFrom('transparency_entries').select(['leaf_input', 'leaf_index']).orderBy('leaf_index').execute();
+    assert.deepEqual(leaves.map((l) => JSON.parse(Buffer.from(l.leaf_input).toString('utf8')).time), ['2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z', '2025-01-03T00:00:00.000Z']);
+    assert.deepEqual((await auditLog(earlier.db, [old])).problems, []);
+  } finally {
+    await earlier.close();
+  }
 });

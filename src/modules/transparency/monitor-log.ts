@@ -63,10 +63,9 @@ export async function monitorLog(url: string, previous: MonitorState | undefined
     problems.push({ kind: 'bad-answer', message: 'get-public-key did not return a key' });
     return done();
   }
-  if (!state.publicKey) {
-    state.publicKey = key.key;
-    state.keyId = key.key_id;
-  } else if (state.publicKey !== key.key) {
+  // Trust on first use: the key is pinned only together with the first head that verifies with it.
+  const pinned = state.publicKey || key.key;
+  if (state.publicKey && state.publicKey !== key.key) {
     // A new key could sign any history: keep trusting only the pinned one.
     problems.push({ kind: 'key-changed', message: `the log now offers another signing key (${key.key_id}); still checking against the pinned key ${state.keyId}` });
   }
@@ -77,7 +76,7 @@ export async function monitorLog(url: string, previous: MonitorState | undefined
     return done();
   }
   const headJson = sthJson(head);
-  if (!verifyTreeHead(head, Buffer.from(state.publicKey, 'base64'))) {
+  if (!verifyTreeHead(head, Buffer.from(pinned, 'base64'))) {
     problems.push({ kind: 'bad-signature', message: `the tree head of size ${head.treeSize} is not signed by the log's key: it is forged or corrupted` });
     return done({ head: headJson });
   }
@@ -105,6 +104,10 @@ export async function monitorLog(url: string, previous: MonitorState | undefined
   }
   if (problems.some((p) => p.kind !== 'key-changed')) return done({ head: headJson });
   const isNew = !last || head.treeSize !== last.treeSize || head.timestamp !== last.timestamp;
+  if (!state.publicKey) {
+    state.publicKey = key.key;
+    state.keyId = key.key_id;
+  }
   if (isNew) state.heads = [...state.heads, headJson].slice(-KEEP);
   return done({ head: headJson, advanced: isNew });
 }
