@@ -45,9 +45,10 @@ const lines = [
   `  API reference: ${config.publicUrl}/api/docs`,
   `  Sign in with Nara (OpenID Provider): ${config.publicUrl}/.well-known/openid-configuration`,
   '    register a service with: npm run nara -- oidc-client create --name "…" --redirect-uri URL',
+  `  Public transparency log: ${config.publicUrl}/transparency (RFC 6962 API under /transparency/v1/)`,
 ];
 if (seed) {
-  if (seed.seeded) lines.push(`  Demo data loaded: 8 agencies, ${seed.services} services, ${seed.residents} synthetic residents, ${seed.businesses} businesses.`);
+  if (seed.seeded) lines.push(`  Demo data loaded: 8 agencies, ${seed.services} services, ${seed.residents} synthetic residents, ${seed.businesses} businesses, ${seed.applications ?? 0} applications with their steps.`);
   lines.push(`  Civil services: ${config.publicUrl}/services (apply as a resident; officials process them at /work)`);
   const residents = seed.accounts.filter((a) => a.kind === 'resident').slice(0, 3);
   const officials = seed.accounts.filter((a) => a.kind === 'official');
