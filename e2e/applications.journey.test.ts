@@ -1,35 +1,27 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { testApp, type TestApp } from '../test/support/test-app.ts';
+import type { TestApp } from '../test/support/test-app.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/index.ts';
-import { axeViolations, chromiumMissing, launchChromium, signInOfficialFirstTime, signInWithKeyboard, freePort } from './support.ts';
+import { axeViolations, chromiumMissing, signInOfficialFirstTime, signInWithKeyboard, startJourney, SHOTS, type Journey } from './support.ts';
 
 // A building permit from application to approval, as the people involved would do it: the
 // resident in Korean on a narrow phone, the officials in English on a desktop, the resident
 // watching the timeline update live in another tab. And an export declaration cleared at once.
 
-const shots = 'e2e/screenshots';
+const shots = SHOTS;
+let journey: Journey;
 let t: TestApp;
 let browser: Browser;
 let base: string;
 
-
 before(async () => {
   if (chromiumMissing) return;
-  mkdirSync(shots, { recursive: true });
-  const port = await freePort();
-  base = `http://localhost:${port}`;
-  t = await testApp({ config: { publicUrl: base } });
-  await t.app.listen({ host: 'localhost', port });
-  browser = await launchChromium();
+  journey = await startJourney();
+  ({ t, browser, base } = journey);
 });
 
-after(async () => {
-  await browser?.close();
-  await t?.close();
-});
+after(async () => journey?.close());
 
 async function clean(page: Page, what: string) {
   assert.deepEqual(await axeViolations(page), [], what);

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { testApp, type TestApp } from '../test/support/test-app.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM}; install it with: apt-get install -y chromium`;
@@ -80,3 +81,33 @@ export const freePort = () =>
       server.close(() => resolve(port));
     });
   });
+
+/** Where journeys leave their screenshots. */
+export const SHOTS = 'e2e/screenshots';
+
+export interface Journey {
+  t: TestApp;
+  browser: Browser;
+  /** Nara's address, `http://localhost:PORT` ("localhost": WebAuthn refuses IP addresses) */
+  base: string;
+  close(): Promise<void>;
+}
+
+/** Nara listening on a free port with its public URL set to it, and a Chromium to walk it. */
+export async function startJourney(options: Parameters<typeof testApp>[0] = {}): Promise<Journey> {
+  mkdirSync(SHOTS, { recursive: true });
+  const port = await freePort();
+  const base = `http://localhost:${port}`;
+  const t = await testApp({ ...options, config: { ...options.config, publicUrl: base } });
+  await t.app.listen({ host: 'localhost', port });
+  const browser = await launchChromium();
+  return {
+    t,
+    browser,
+    base,
+    async close() {
+      await browser.close();
+      await t.close();
+    },
+  };
+}

@@ -1,36 +1,29 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Browser } from 'playwright-core';
-import { testApp, type TestApp } from '../test/support/test-app.ts';
+import type { TestApp } from '../test/support/test-app.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/index.ts';
 import { takeAction } from '../src/modules/applications/take-action.ts';
-import { axeViolations, chromiumMissing, launchChromium, signInWithKeyboard, freePort } from './support.ts';
+import { axeViolations, chromiumMissing, signInWithKeyboard, startJourney, SHOTS, type Journey } from './support.ts';
 
 // The public log as people meet it: a resident on a narrow phone checks, in their own
 // browser, that a step of their application is in the signed log, and sees a warning once
 // the step has been altered behind the log's back; a visitor reads the log's public page.
 
-const shots = 'e2e/screenshots';
+const shots = SHOTS;
+let journey: Journey;
 let t: TestApp;
 let browser: Browser;
 let base: string;
 
 before(async () => {
   if (chromiumMissing) return;
-  mkdirSync(shots, { recursive: true });
-  const port = await freePort();
-  base = `http://localhost:${port}`;
-  t = await testApp({ demoApplications: true, config: { publicUrl: base, logIntervalMs: 200 } });
-  await t.app.listen({ host: 'localhost', port });
-  browser = await launchChromium();
+  journey = await startJourney({ demoApplications: true, config: { logIntervalMs: 200 } });
+  ({ t, browser, base } = journey);
 });
 
-after(async () => {
-  await browser?.close();
-  await t?.close();
-});
+after(async () => journey?.close());
 
 test('a resident checks a step of their application against the public log, and is warned once it has been altered', { skip: chromiumMissing }, async () => {
   const context = await browser.newContext({ bypassCSP: true, locale: 'ko-KR', viewport: { width: 360, height: 740 } });
