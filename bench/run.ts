@@ -12,6 +12,7 @@ import { failedRequests, int, machine, measureArgon2, measureHttp, measureInsert
 import { checkSignIn, runLoginStorm, type StormResult } from './login-storm.ts';
 import { measureSubmissions, type SubmissionResult } from './submissions.ts';
 import { measureReaders, prepareReaders, prepareWriter, startWriters, type ReadResult, type WriteLoad } from './timeline-readers.ts';
+import { APPEND_TARGET, appendFigures, appendLabel, consistencyLabel, inclusionLabel, logSettings, measureAppends, measureProofs, proofFigures, type AppendResult, type ProofResult } from './transparency.ts';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -44,6 +45,8 @@ const settings = {
   /** S2: the write load as a share of S1's peak on PGlite */
   writeShare: 0.3,
   databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  /** L1 and L2, the transparency log (BENCH_LOG_PHASE, BENCH_LOG_LEAVES, BENCH_DURATION, BENCH_WARMUP) */
+  log: logSettings(),
 };
 
 interface HttpScenario {
@@ -234,6 +237,43 @@ async function postgresSubmissions(): Promise<SubmissionResult | Skipped> {
   return result;
 }
 
+interface LogOutcome {
+  appends: AppendResult | Skipped;
+  proofs: ProofResult | Skipped;
+}
+
+/** L1 and L2 on the embedded database, each on a fresh one in memory. */
+async function pgliteLog(): Promise<LogOutcome> {
+  const fresh = async <T extends AppendResult | ProofResult>(label: string, measure: (database: Database) => Promise<T>): Promise<T | Skipped> => {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    try {
+      return await measure(database);
+    } catch (error) {
+      loudly.push(`${label}: could not run (${reason(error)}) — NO FIGURE`);
+      return { skipped: reason(error) };
+    } finally {
+      await database.close();
+    }
+  };
+  return {
+    appends: await fresh(appendLabel('PGlite'), (database) => measureAppends(database, settings.log.append, progress)),
+    proofs: await fresh(inclusionLabel('PGlite', settings.log.proofs.leaves), (database) => measureProofs(database, settings.log.proofs, progress)),
+  };
+}
+
+/** L1 and L2 on PostgreSQL, each in a throwaway schema of its own. */
+async function postgresLog(): Promise<LogOutcome> {
+  const run = async <T extends AppendResult | ProofResult>(label: string, measure: (database: Database) => Promise<T>): Promise<T | Skipped> => {
+    const result = await onPostgres(`${label}: starting`, measure);
+    if ('skipped' in result && !result.skipped.includes('unreachable')) loudly.push(`${label}: could not run (${result.skipped}) — NO FIGURE`);
+    return result;
+  };
+  return {
+    appends: await run(appendLabel('PostgreSQL'), (database) => measureAppends(database, settings.log.append, progress)),
+    proofs: await run(inclusionLabel('PostgreSQL', settings.log.proofs.leaves), (database) => measureProofs(database, settings.log.proofs, progress)),
+  };
+}
+
 async function argon2Ceiling(): Promise<Argon2Result | Skipped> {
   progress(`argon2id verify ceiling, ${settings.browsers} in flight: ${settings.warmup} s warm-up + ${settings.duration} s`);
   try {
@@ -409,8 +449,10 @@ const idleMeter = startCpuMeter();
 await new Promise((resolve) => setTimeout(resolve, 1000));
 const busyBefore = idleMeter();
 // hello-world twice, the HTTP scenarios, the argon2 ceiling and the storm, plus start-ups,
-// inserts, the probe at rest and the storm's drain.
-process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((4 + scenarios.length) * (settings.warmup + settings.duration) + settings.probeRestSeconds + 20)} s)\n`);
+// inserts, the probe at rest and the storm's drain; then L1 and L2 on both databases, most
+// of it filling and sequencing the million-leaf logs (about 270 s per million here).
+const logSeconds = 2 * (4 * settings.log.append.phaseSeconds + 2 * settings.warmup + 15 + 4 * (settings.warmup + settings.duration)) + (270 * settings.log.proofs.leaves) / 1e6;
+process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((4 + scenarios.length) * (settings.warmup + settings.duration) + settings.probeRestSeconds + 20 + logSeconds)} s)\n`);
 
 const hello = await helloWorldCeiling();
 const helloInvalid = errorsOf('hello-world ceiling', hello);
@@ -418,6 +460,8 @@ const pglite = await pgliteInserts();
 const postgres = await postgresInserts();
 const s1Pglite = await pgliteSubmissions();
 const s1Postgres = await postgresSubmissions();
+const logPglite = await pgliteLog();
+const logPostgres = await postgresLog();
 const argon2 = await argon2Ceiling();
 const outcomes: ScenarioOutcome[] = [];
 for (const s of scenarios) {
@@ -444,7 +488,7 @@ const helloLabel = `hello-world (Fastify), ${settings.connections} connections`;
 const argon2Label = `argon2id verify, ${settings.browsers} in flight`;
 const S1_TARGET = 0.5;
 const s1Label = (db: string) => `S1 application submission, ${db}`;
-const W = Math.max(helloLabel.length, s1Label('PostgreSQL').length, 'S2 p99 with S1 at 30 % of its peak'.length, `S2 ${settings.readers} readers of their timeline`.length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
+const W = Math.max(helloLabel.length, s1Label('PostgreSQL').length, consistencyLabel('PostgreSQL', settings.log.proofs.leaves).length, 'S2 p99 with S1 at 30 % of its peak'.length, `S2 ${settings.readers} readers of their timeline`.length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
 const httpFigures = (r: HttpResult) => `${num(int(r.rps), 8)} req/s   p99 ${num(ms(r.p99), 4)} ms`;
 const insertFigures = (label: string | undefined, r: InsertResult | Skipped) =>
   'skipped' in r ? `skipped: ${r.skipped}` : `${num(int(r.rowsPerSecond), 8)} rows/s${label ? noiseOf(label, r.otherCpu) : ''}`;
@@ -466,6 +510,22 @@ for (const [db, r] of [['PGlite', s1Pglite], ['PostgreSQL', s1Postgres]] as cons
     'skipped' in r
       ? `scenario ${col(s1Label(db), W)}skipped: ${r.skipped}`
       : `scenario ${col(s1Label(db), W)}${num(int(r.submissionsPerSecond), 8)} submissions/s   raw SQL ${int(r.rawPerSecond)}/s   ${r.ratio.toFixed(2)} × raw SQL  target ≥ ${S1_TARGET.toFixed(2)}  ${r.ratio >= S1_TARGET ? 'PASS' : 'BELOW TARGET'}${db === 'PGlite' ? noiseOf(s1Label(db), r.otherCpu) : ''}`,
+  );
+}
+for (const [db, r] of [['PGlite', logPglite], ['PostgreSQL', logPostgres]] as const) {
+  const a = r.appends;
+  lines.push(`scenario ${col(appendLabel(db), W)}${'skipped' in a ? `skipped: ${a.skipped}` : `${appendFigures(a)}${db === 'PGlite' ? noiseOf(appendLabel(db), a.otherCpu) : ''}`}`);
+  const p = r.proofs;
+  if ('skipped' in p) {
+    lines.push(`scenario ${col(inclusionLabel(db, settings.log.proofs.leaves), W)}skipped: ${p.skipped}`);
+    continue;
+  }
+  const f = proofFigures(p);
+  const wrong = p.inclusion.wrong + p.consistency.wrong;
+  if (wrong > 0) loudly.push(`${inclusionLabel(db, p.leaves)}: ${wrong} of ${p.inclusion.verified + p.consistency.verified} sampled proofs did not verify against the tree's root — THESE FIGURES ARE NOT VALID`);
+  lines.push(
+    `scenario ${col(inclusionLabel(db, p.leaves), W)}${f.inclusion}${wrong > 0 ? '   INVALID' : ''}${db === 'PGlite' ? noiseOf(inclusionLabel(db, p.leaves), p.otherCpu) : ''}`,
+    `scenario ${col(consistencyLabel(db, p.leaves), W)}${f.consistency}${wrong > 0 ? '   INVALID' : ''}`,
   );
 }
 for (const o of outcomes) {
@@ -530,6 +590,12 @@ const report = {
     argon2Verify: argon2,
   },
   s1: { target: S1_TARGET, ceiling: 'the same rows by raw SQL, same driver, same database, same run', pglite: s1Pglite, postgres: s1Postgres },
+  transparency: {
+    l1: { target: APPEND_TARGET, ceiling: 'the same step transactions without the log (recordStep minus logStep), same driver, same database, same run' },
+    l2: { target: null, ceiling: 'primary-key lookups of one transparency_nodes row, same driver, same database, same run' },
+    pglite: logPglite,
+    postgres: logPostgres,
+  },
   scenarios: [
     ...outcomes.map((o) => ({ ...o, ceiling: 'helloWorld', ...(o.result ? { ratioAgainstHelloWorldAfter: o.result.rps / helloAfter.rps } : {}) })),
     { name: 's2-timeline-readers', ...s2, ceiling: 'helloWorld (read-only); the same readers without the write load (p99)' },

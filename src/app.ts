@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifySwagger from '@fastify/swagger';
@@ -99,6 +100,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
         await purgeOidcPayloads(db);
         await directory.refresh();
         await escalateOverdue(db, config.timeZone);
+        // PGlite has no autovacuum: without fresh statistics the planner walks the wrong index
+        // (a proof by leaf hash scanned the whole log).
+        if (database.kind === 'pglite') await sql`analyze`.execute(db);
       },
     },
   });

@@ -86,6 +86,9 @@ export async function entriesBySubject(db: Executor, subjects: readonly string[]
 }
 
 export async function leafIndexOfHash(db: Executor, hash: Uint8Array, below: number): Promise<number | undefined> {
-  const row = await db.selectFrom('transparency_entries').select('leaf_index').where('leaf_hash', '=', hash).where('leaf_index', '<', below).orderBy('leaf_index').limit(1).executeTakeFirst();
-  return row?.leaf_index ?? undefined;
+  // No ORDER BY: with one, the planner walks the leaf_index index instead of the hash's.
+  // Two leaves never share a hash (each content hash is salted), so there is one row at most.
+  const rows = await db.selectFrom('transparency_entries').select('leaf_index').where('leaf_hash', '=', hash).execute();
+  const found = rows.map((r) => r.leaf_index).filter((i): i is number => i !== null && i < below);
+  return found.length > 0 ? Math.min(...found) : undefined;
 }
