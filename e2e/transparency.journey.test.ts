@@ -42,7 +42,7 @@ test('a resident checks a step of their application against the public log, and 
   const result = page.locator('#log-result-1');
   await result.getByText(/^확인됨: 이 단계는 공개 기록부의 \d+번째 기록이고, .+에 서명된 기록부\(전체 \d+건\)에 들어 있습니다/).waitFor({ timeout: 10_000 });
   assert.deepEqual(await axeViolations(page), [], 'timeline with a checked step');
-  await page.screenshot({ path: `${shots}/log-check-ok-360.png`, fullPage: true });
+  await page.locator('#step-1').screenshot({ path: `${shots}/log-check-ok-360.png` });
 
   // Someone with database access rewrites the forwarding step's note, working around the
   // table's own guard; the resident's browser notices.
@@ -52,7 +52,7 @@ test('a resident checks a step of their application against the public log, and 
   await sql`alter table application_steps enable trigger application_steps_no_change`.execute(t.database.db);
   await page.locator(`#step-${step.seq} .nara-log-check`).click();
   await page.locator(`#log-result-${step.seq}`).getByText(/^경고: 이 단계의 지금 내용이 공개 기록부에 기록된 내용과 다릅니다/).waitFor({ timeout: 10_000 });
-  await page.screenshot({ path: `${shots}/log-check-altered-360.png`, fullPage: true });
+  await page.locator(`#step-${step.seq}`).screenshot({ path: `${shots}/log-check-altered-360.png` });
 });
 
 test('a step just recorded is checked as soon as the log has signed it', { skip: chromiumMissing }, async () => {

@@ -106,7 +106,7 @@ export function ApplicationPage(p: ApplicationPageProps) {
         </section>
       ) : null}
 
-      <section aria-labelledby="timeline-heading" {...(p.applicantView ? { 'data-log-check': '', 'data-log-url': `/applications/${p.id}/log`, 'data-log-text': logCheckText(t) } : {})}>
+      <section aria-labelledby="timeline-heading" {...(p.applicantView ? { 'data-log-check': '', 'data-log-url': `/applications/${p.id}/log`, 'data-log-text': logCheckText(t), 'data-time-zone': p.timeZone } : {})}>
         <h2 id="timeline-heading" class="nara-section-title">{t('applications.timeline')}</h2>
         <p class="nara-help">{t('applications.timeline.explain')}</p>
         {p.applicantView ? (

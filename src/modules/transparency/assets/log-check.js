@@ -99,7 +99,12 @@
   async function check(button) {
     var seq = Number(button.getAttribute('data-seq'));
     var out = document.getElementById('log-result-' + seq);
+    out.classList.remove('is-ok', 'is-warning');
     out.textContent = text.checking;
+    var warn = function (message) {
+      out.textContent = message;
+      out.classList.add('is-warning');
+    };
     if (!subtle) { out.textContent = text.noCrypto; return; }
     try {
       var mine = await getJson(section.getAttribute('data-log-url'));
@@ -113,7 +118,7 @@
       var item = button.closest('li');
       var shown = item && item.querySelector('time');
       if (hex(content) !== leaf.content_hash || (shown && new Date(shown.getAttribute('datetime')).getTime() !== new Date(record.recorded_at).getTime()) || (item && item.getAttribute('data-action') !== record.action)) {
-        out.textContent = text.changed;
+        warn(text.changed);
         return;
       }
       // 2. The leaf is in the latest signed tree.
@@ -122,7 +127,7 @@
       var proof = await getJson('/transparency/v1/get-proof-by-hash?hash=' + encodeURIComponent(toB64(leafHash)) + '&tree_size=' + sth.tree_size);
       if (proof.status !== 200) { out.textContent = text.pending; return; }
       var included = await verifyInclusion(proof.body.leaf_index, sth.tree_size, leafHash, proof.body.audit_path.map(b64), b64(sth.sha256_root_hash));
-      if (!included) { out.textContent = text.failed; return; }
+      if (!included) { warn(text.failed); return; }
       // 3. The tree's root is signed by the log.
       var signedOk;
       try {
@@ -130,8 +135,11 @@
       } catch (e) {
         signedOk = null; // this browser has no Ed25519
       }
-      if (signedOk === false) { out.textContent = text.badSignature; return; }
-      var params = { index: (proof.body.leaf_index + 1).toLocaleString(), size: sth.tree_size.toLocaleString(), time: new Date(sth.timestamp).toLocaleString(document.documentElement.lang || undefined) };
+      if (signedOk === false) { warn(text.badSignature); return; }
+      var lang = document.documentElement.lang || undefined;
+      // In the deployment's zone, as every other time on the page.
+      var zone = section.getAttribute('data-time-zone') || undefined;
+      var params = { index: (proof.body.leaf_index + 1).toLocaleString(lang), size: sth.tree_size.toLocaleString(lang), time: new Date(sth.timestamp).toLocaleString(lang, { timeZone: zone }) };
       out.textContent = say(signedOk ? text.ok : text.okUnsigned, params);
       out.classList.add('is-ok');
     } catch (e) {
