@@ -37,16 +37,8 @@ export class PGliteDialect implements Dialect {
   }
 }
 
-function toQueryResult<R>(compiled: CompiledQuery, result: { rows: unknown[]; affectedRows?: number | undefined }): QueryResult<R> {
-  const affected = result.affectedRows;
-  return {
-    rows: result.rows as R[],
-    ...(affected !== undefined && !/^\s*select/i.test(compiled.sql) ? { numAffectedRows: BigInt(affected) } : {}),
-  };
-}
-
 class PGliteConnection implements DatabaseConnection {
-  constructor(protected readonly pglite: PGliteSession) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // Without parameters use the simple protocol, which (as on PostgreSQL) accepts a script
@@ -55,7 +47,11 @@ class PGliteConnection implements DatabaseConnection {
       compiled.parameters.length === 0
         ? ((await this.pglite.exec(compiled.sql)).at(-1) ?? { rows: [], affectedRows: 0, fields: [] })
         : await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
-    return toQueryResult<R>(compiled, result);
+    const affected = result.affectedRows;
+    return {
+      rows: result.rows as R[],
+      ...(affected !== undefined && !/^\s*select/i.test(compiled.sql) ? { numAffectedRows: BigInt(affected) } : {}),
+    };
   }
 
   // eslint-disable-next-line require-yield
@@ -176,10 +172,6 @@ class PipelinedPGliteDriver implements Driver {
     }
   }
 
-  owns(connection: PipelinedConnection): boolean {
-    return this.owner === connection;
-  }
-
   /** Ends the open transaction if it is this connection's (a failed commit is followed by a rollback). */
   private end(connection: DatabaseConnection) {
     if (this.owner === connection) this.endTransaction?.();
@@ -199,13 +191,6 @@ class PipelinedConnection extends PGliteConnection {
   }
 
   override async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    // Inside a transaction, wait for each statement right here: every other query is held
-    // until the transaction ends, and a reply that waited its turn behind a busy event loop
-    // would hold them all that much longer (S2: readers' p99 while applications are filed).
-    if (this.driver.owns(this) && this.pglite.querySync && this.pglite.execSync) {
-      const result = compiled.parameters.length === 0 ? this.pglite.execSync(compiled.sql) : this.pglite.querySync<R>(compiled.sql, compiled.parameters as unknown[]);
-      return toQueryResult<R>(compiled, result);
-    }
     await this.driver.clear(this);
     return super.executeQuery<R>(compiled);
   }

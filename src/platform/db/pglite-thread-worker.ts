@@ -1,12 +1,12 @@
 // The embedded database's own thread (see pglite-thread.ts): PGlite runs here, so that
 // executing SQL never occupies the thread that serves HTTP.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { lowerThreadPriority } from '../threads/thread-priority.ts';
 
 export type ThreadRequest =
-  | { id: number; op: 'query'; sql: string; params: unknown[]; sync?: true }
-  | { id: number; op: 'exec'; sql: string; sync?: true }
+  | { id: number; op: 'query'; sql: string; params: unknown[] }
+  | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'dump' }
   | { id: number; op: 'listen'; channel: string }
   | { id: number; op: 'close' };
@@ -15,7 +15,7 @@ export type ThreadResponse =
   | { id: number; ok: true; rows: unknown[]; affectedRows: number | undefined; bytes?: Uint8Array }
   | { id: number; ok: false; error: Record<string, unknown> };
 
-const { dataDir, syncPort, replied } = workerData as { dataDir: string | undefined; syncPort: MessagePort; replied: Int32Array };
+const { dataDir } = workerData as { dataDir: string | undefined };
 const INT8 = 20;
 const DATE = 1082; // kept as `YYYY-MM-DD`, as in database.ts
 
@@ -52,12 +52,7 @@ async function main() {
       if (error && typeof error === 'object') for (const [key, value] of Object.entries(error)) if (typeof value !== 'function' && typeof value !== 'object') fields[key] = value;
       response = { id: request.id, ok: false, error: fields };
     }
-    if ('sync' in request && request.sync) {
-      // The other thread is blocked waiting: reply on the sync port, then wake it.
-      syncPort.postMessage(response);
-      Atomics.store(replied, 0, 1);
-      Atomics.notify(replied, 0);
-    } else port.postMessage(response);
+    port.postMessage(response);
   });
   port.postMessage({ ready: true });
 }

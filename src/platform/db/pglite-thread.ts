@@ -1,16 +1,10 @@
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { ThreadRequest, ThreadResponse } from './pglite-thread-worker.ts';
 
 /** The part of PGlite the Kysely dialect uses, wherever PGlite runs. */
 export interface PGliteSession {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number | undefined }>;
   exec(sql: string): Promise<Array<{ rows: unknown[]; affectedRows?: number | undefined }>>;
-  /**
-   * On the database's own thread only: runs a statement while this thread waits for it,
-   * for statements inside a transaction (see PipelinedPGliteDriver).
-   */
-  querySync?<R>(sql: string, params?: unknown[]): { rows: R[]; affectedRows?: number | undefined };
-  execSync?(sql: string): { rows: unknown[]; affectedRows?: number | undefined };
 }
 
 /** Each request kind without its id (assigned here). */
@@ -24,10 +18,7 @@ type Pending = { resolve: (response: ThreadResponse & { ok: true }) => void; rej
  * happen elsewhere, so a burst of queries no longer holds up every other request.
  */
 export async function startPGliteThread(dataDir: string | undefined) {
-  // Replies to synchronous requests come on a port of their own, with a flag to wait on.
-  const { port1: syncReplies, port2: syncPort } = new MessageChannel();
-  const replied = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(new URL('./pglite-thread-worker.ts', import.meta.url), { workerData: { dataDir, syncPort, replied }, transferList: [syncPort] });
+  const worker = new Worker(new URL('./pglite-thread-worker.ts', import.meta.url), { workerData: { dataDir } });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -65,28 +56,7 @@ export async function startPGliteThread(dataDir: string | undefined) {
     });
   }
 
-  /** Sends a request and blocks this thread until its reply (queued behind earlier requests). */
-  function sendSync(request: WithoutId<ThreadRequest>): ThreadResponse & { ok: true } {
-    if (failure) throw failure;
-    const id = nextId++;
-    Atomics.store(replied, 0, 0);
-    worker.postMessage({ ...request, id, sync: true });
-    if (Atomics.wait(replied, 0, 0, 60_000) === 'timed-out') throw new Error('the embedded database did not answer within 60 s');
-    const message = receiveMessageOnPort(syncReplies)?.message as ThreadResponse | undefined;
-    if (!message || message.id !== id) throw new Error('the embedded database answered out of turn');
-    if (!message.ok) throw Object.assign(new Error(String(message.error.message)), message.error);
-    return message;
-  }
-
   const session: PGliteSession = {
-    querySync<R>(sql: string, params: unknown[] = []) {
-      const result = sendSync({ op: 'query', sql, params });
-      return { rows: result.rows as R[], affectedRows: result.affectedRows };
-    },
-    execSync(sql: string) {
-      const result = sendSync({ op: 'exec', sql });
-      return { rows: result.rows, affectedRows: result.affectedRows };
-    },
     async query<R>(sql: string, params: unknown[] = []) {
       const result = await send({ op: 'query', sql, params });
       return { rows: result.rows as R[], affectedRows: result.affectedRows };
@@ -116,7 +86,6 @@ export async function startPGliteThread(dataDir: string | undefined) {
     async close() {
       if (failure) return;
       await send({ op: 'close' });
-      syncReplies.close();
       await worker.terminate();
     },
   };
