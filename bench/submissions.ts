@@ -1,5 +1,6 @@
 // S1: application submission through Nara's use case, against the same rows written by raw
 // SQL through the same driver, in the same run, on the same database.
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
@@ -26,10 +27,16 @@ const SERVICE = 'move-in-report';
 const ANSWERS = { newAddress: '서울특별시 종로구 삼봉로 43', movedOn: '2026-11-02', householdMembers: 2, contactPhone: '010-1234-5678' };
 const TIME_ZONE = 'Asia/Seoul';
 
+// The raw filing's log entry: a row of the same size as appendEntry's, its bytes made once.
+const RAW_SALT = randomBytes(16);
+const RAW_HASH = randomBytes(32);
+const RAW_LEAF = Buffer.from(`{"content_hash":"${randomBytes(32).toString('hex')}","subject":"application-step/1000000","time":"2026-11-27T00:00:00.000Z","type":"applications.step.recorded","v":1}`);
+
 /**
  * Prepares drafts (not counted), then submits `n` of them one at a time with the use case,
  * and files `n` others with raw SQL that writes the same rows: the projection update, the
- * step, the audit event, the inbox notice and its e-mail job, in one transaction each.
+ * step and its transparency-log entry, the audit event, the inbox notice and its e-mail job,
+ * in one transaction each.
  * Each half is preceded by an uncounted warm-up of its own.
  */
 export async function measureSubmissions(database: Database, n: number, warmup = Math.min(100, n)): Promise<SubmissionResult> {
@@ -50,7 +57,8 @@ export async function measureSubmissions(database: Database, n: number, warmup =
     db.transaction().execute(async (tx) => {
       const { rows } = await sql<{ n: number }>`select nextval('application_receipt_seq')::int as n`.execute(tx);
       await sql`update applications set status = 'submitted', receipt_no = ${`RAW-${rows[0]!.n}`}, submitted_at = now(), due_date = current_date + 1, updated_at = now() where id = ${id}`.execute(tx);
-      await sql`insert into application_steps (application_id, seq, action, status_after, actor_kind, actor_account_id, department_id) values (${id}, 1, 'submit', 'submitted', 'applicant', ${applicant.id}, ${service.departmentId})`.execute(tx);
+      const step = await sql<{ id: number }>`insert into application_steps (application_id, seq, action, status_after, actor_kind, actor_account_id, department_id) values (${id}, 1, 'submit', 'submitted', 'applicant', ${applicant.id}, ${service.departmentId}) returning id`.execute(tx);
+      await sql`insert into transparency_entries (entry_type, subject, salt, content_hash, leaf_input, leaf_hash) values ('applications.step.recorded', ${`application-step/${step.rows[0]!.id}`}, ${RAW_SALT}, ${RAW_HASH}, ${RAW_LEAF}, ${RAW_HASH})`.execute(tx);
       await sql`insert into audit_events (action, actor_account_id, subject_type, subject_id, details) values ('applications.step.recorded', ${applicant.id}, 'application', ${String(id)}, ${JSON.stringify({ action: 'submit', seq: 1, status: 'submitted' })})`.execute(tx);
       const notice = await sql<{ id: number }>`insert into notifications (account_id, template, params, link) values (${applicant.id}, 'applications.notice.received', ${JSON.stringify({ receiptNo: rows[0]!.n })}, ${`/applications/${id}`}) returning id`.execute(tx);
       await sql`insert into jobs (queue, payload, dedupe_key) values ('notifications.email', ${JSON.stringify({ notificationId: notice.rows[0]!.id })}, ${`email:notification:${notice.rows[0]!.id}`})`.execute(tx);
