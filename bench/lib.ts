@@ -5,8 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../src/platform/db/database.ts';
+import pg from 'pg';
+import { openDatabase, type Database, type Db } from '../src/platform/db/database.ts';
 import type { Argon2Message, Argon2Options } from './argon2-ceiling.ts';
 import type { Server, ServerKind } from './servers.ts';
 
@@ -282,3 +284,49 @@ export function machine() {
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');
 // autocannon records whole milliseconds; keep any fraction it does give.
 export const ms = (n: number) => (Number.isInteger(n) || n >= 10 ? String(Math.round(n)) : n.toFixed(1));
+
+/** A connection URL fit to print: the password masked. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+export const reason = (error: unknown) => (error instanceof Error ? error.message || (error as { code?: string }).code || error.name : String(error));
+
+/**
+ * Runs `measure` on a throwaway schema of the PostgreSQL at `url`, dropped afterwards;
+ * skipped (with the reason) when the server cannot be reached or the measurement fails.
+ * `onConnected` runs once the server answers (to say what starts).
+ */
+export async function onThrowawaySchema<T>(url: string, measure: (database: Database) => Promise<T>, onConnected: () => void = () => {}): Promise<T | { skipped: string }> {
+  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  // An unreachable server reports through 'error' too; without a listener that would crash.
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => {});
+    return { skipped: `PostgreSQL unreachable at ${redact(url)}: ${reason(error)}` };
+  }
+  onConnected();
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  try {
+    await admin.query(`create schema ${schema}`);
+    const database = await openDatabase({ databaseUrl: url, dataDir: 'unused', schema });
+    try {
+      return await measure(database);
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    return { skipped: `PostgreSQL at ${redact(url)} failed: ${reason(error)}` };
+  } finally {
+    await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+    await admin.end().catch(() => {});
+  }
+}

@@ -1,14 +1,12 @@
 // Nara's benchmark harness. Every figure is reported as a ratio to a ceiling measured in
 // the same run on the same machine: absolute requests/s say more about the machine than
 // about Nara. See bench/README.md.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
-import { failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
+import { failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, onThrowawaySchema, reason, redact, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
 import { checkSignIn, runLoginStorm, type StormResult } from './login-storm.ts';
 import { measureSubmissions, type SubmissionResult } from './submissions.ts';
 import { measureReaders, prepareReaders, prepareWriter, startWriters, type ReadResult, type WriteLoad } from './timeline-readers.ts';
@@ -140,17 +138,6 @@ function errorsOf(label: string, r: HttpResult): boolean {
   return true;
 }
 
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
-const reason = (error: unknown) => (error instanceof Error ? error.message || (error as { code?: string }).code || error.name : String(error));
 
 /** A server that will not close is a harness bug to see, not a reason to lose the figure. */
 async function closeServer(server: Server, label: string) {
@@ -185,33 +172,8 @@ async function pgliteInserts(): Promise<InsertResult> {
  * Runs `measure` on a throwaway schema of the PostgreSQL at BENCH_DATABASE_URL, dropped
  * afterwards; skipped (with the reason) when the server cannot be reached.
  */
-async function onPostgres<T>(label: string, measure: (database: Database) => Promise<T>): Promise<T | Skipped> {
-  const url = settings.databaseUrl;
-  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  // An unreachable server reports through 'error' too; without a listener that would crash.
-  admin.on('error', () => {});
-  try {
-    await admin.connect();
-  } catch (error) {
-    await admin.end().catch(() => {});
-    return { skipped: `PostgreSQL unreachable at ${redact(url)}: ${reason(error)}` };
-  }
-  progress(label);
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.query(`create schema ${schema}`);
-    const database = await openDatabase({ databaseUrl: url, dataDir: 'unused', schema });
-    try {
-      return await measure(database);
-    } finally {
-      await database.close();
-    }
-  } catch (error) {
-    return { skipped: `PostgreSQL at ${redact(url)} failed: ${reason(error)}` };
-  } finally {
-    await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
-    await admin.end().catch(() => {});
-  }
+function onPostgres<T>(label: string, measure: (database: Database) => Promise<T>): Promise<T | Skipped> {
+  return onThrowawaySchema(settings.databaseUrl, measure, () => progress(label));
 }
 
 const postgresInserts = () => onPostgres(`${int(settings.insertRows)} single-row inserts, PostgreSQL`, (database) => measureInserts(database.db, settings.insertRows));

@@ -6,11 +6,9 @@
 //
 // runs them alone (both parts, both databases unless narrowed); PostgreSQL is
 // BENCH_DATABASE_URL, as for `npm run bench`, in a throwaway schema.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type Database, type Db, type Executor } from '../src/platform/db/database.ts';
 import { loadMigrations, migrate } from '../src/platform/db/migrate.ts';
@@ -33,7 +31,7 @@ import { createLogSigner, type LogSigner } from '../src/modules/transparency/log
 import { leafHash, nodesNeeded, consistencyPlan, inclusionPlan, perfectRanges, subtreeHash, verifyConsistency, verifyInclusion } from '../src/modules/transparency/merkle.ts';
 import { consistencyBetween, inclusionByHash } from '../src/modules/transparency/proofs.ts';
 import { nodesAt } from '../src/modules/transparency/repository.ts';
-import { int, startCpuMeter } from './lib.ts';
+import { int, onThrowawaySchema, startCpuMeter } from './lib.ts';
 
 type Progress = (message: string) => void;
 const quiet: Progress = () => {};
@@ -582,29 +580,6 @@ export function logSettings(env: NodeJS.ProcessEnv = process.env) {
 // Stand-alone: node --import tsx bench/transparency.ts [append|proofs] [pglite|postgres]
 // ---------------------------------------------------------------------------------------
 
-async function onThrowawaySchema<T>(url: string, measure: (database: Database) => Promise<T>): Promise<T | { skipped: string }> {
-  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  admin.on('error', () => {});
-  try {
-    await admin.connect();
-  } catch (error) {
-    await admin.end().catch(() => {});
-    return { skipped: `PostgreSQL unreachable: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.query(`create schema ${schema}`);
-    const database = await openDatabase({ databaseUrl: url, dataDir: 'unused', schema });
-    try {
-      return await measure(database);
-    } finally {
-      await database.close();
-    }
-  } finally {
-    await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
-    await admin.end().catch(() => {});
-  }
-}
 
 if (import.meta.main) {
   const args = new Set(process.argv.slice(2));
