@@ -57,18 +57,17 @@ export async function advanceLog(db: Db, signer: LogSigner, options: AdvanceOpti
         if (tree) await tx.updateTable('transparency_tree').set({ size: grown.size, root_hash: grown.root, updated_at: sql<Date>`now()` }).execute();
         else await tx.insertInto('transparency_tree').values({ size: grown.size, root_hash: grown.root }).execute();
         if (waiting.length === BATCH) return { sequenced: waiting.length, more: true as const };
-        return { sequenced: waiting.length, signed: await signIfDue(tx, grown.size, grown.root, { ...options, grown: true }) };
+        return { sequenced: waiting.length, treeSize: grown.size, signed: await signIfDue(tx, grown.size, grown.root, options) };
       }
-      return { sequenced: 0, signed: await signIfDue(tx, size, tree ? tree.root_hash : EMPTY_ROOT, { ...options, grown: false }) };
+      return { sequenced: 0, treeSize: size, signed: await signIfDue(tx, size, tree ? tree.root_hash : EMPTY_ROOT, options) };
     });
     if ('busy' in step) return { sequenced, treeSize: -1, signed: false, busy: true };
     sequenced += step.sequenced;
     if ('more' in step) continue;
-    const treeSize = (await db.selectFrom('transparency_tree').select('size').executeTakeFirst())?.size ?? 0;
-    return { sequenced, treeSize, signed: step.signed };
+    return { sequenced, treeSize: step.treeSize, signed: step.signed };
   }
 
-  async function signIfDue(tx: Executor, size: number, root: Uint8Array, o: AdvanceOptions & { grown: boolean }): Promise<boolean> {
+  async function signIfDue(tx: Executor, size: number, root: Uint8Array, o: AdvanceOptions): Promise<boolean> {
     const last = await latestHead(tx);
     const stale = !last || Date.now() - last.timestamp >= (o.maxHeadAgeMs ?? 3_600_000);
     if (!o.forceHead && !stale && last.treeSize === size) return false;
