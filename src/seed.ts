@@ -6,6 +6,7 @@ import { seedRegistry } from './modules/registry/index.ts';
 import { departmentRefs, listDemoAccounts, seedIdentity, type SeededAccount } from './modules/identity/index.ts';
 import { seedCatalogue } from './modules/catalogue/index.ts';
 import { seedDemoApplications } from './modules/applications/index.ts';
+import { seedCertificateTypes } from './modules/documents/index.ts';
 import { notify } from './modules/notifications/index.ts';
 
 const SEED_LOCK = 7_261_123;
@@ -35,11 +36,16 @@ export async function seedDemoData(database: Database, config: Pick<Config, 'dem
     const registry = await seedRegistry(tx, { seed: config.demoSeed, residents: config.demoResidents, encryption });
     const accounts = await seedIdentity(tx, registry.adultsWithEmail.slice(0, 3));
     const services = await seedCatalogue(tx, await departmentRefs(tx));
+    await seedCertificateTypes(tx, await departmentRefs(tx));
     const first = await tx.selectFrom('accounts').select('id').where('username', '=', 'resident1').executeTakeFirst();
     if (first) await notify(tx, { accountId: first.id, template: 'notifications.welcome', link: '/', email: true });
     return { seeded: true, accounts, residents: registry.residents, businesses: registry.businesses, services };
   });
-  if (!result.seeded) result.accounts = await listDemoAccounts(database.db);
+  if (!result.seeded) {
+    result.accounts = await listDemoAccounts(database.db);
+    // Data made before certificates existed gains the demo certificate types.
+    if (result.accounts.length > 0) await seedCertificateTypes(database.db, await departmentRefs(database.db));
+  }
   // Filed through the use cases, which keep their own transactions; only the instance that
   // loaded the data above gets here.
   else if (options.applications !== false) result.applications = await seedDemoApplications(database.db, config.timeZone);

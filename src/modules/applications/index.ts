@@ -20,3 +20,4 @@ export { createAttachmentScanner, SCAN_QUEUE } from './attachments.ts';
 export { govstackRoutes, GOVSTACK_PREFIX, type GovstackRouteDeps } from './govstack-routes.ts';
 export { seedDemoApplications } from './seed-applications.ts';
 export { stepRecords } from './logged-steps.ts';
+export { approvedApplication, APPROVED_QUEUE, type ApprovedApplication } from './approved-application.ts';

@@ -9,6 +9,8 @@ import { holidaySet, insertStep, lockApplication, stepsOf, writeProjection, type
 import { allowedActions, decisions, nextStatus, statusFromSteps, type Action, type ActorKind, type Status } from './workflow.ts';
 import { deadlineOf } from './working-days.ts';
 import { logStep } from './logged-steps.ts';
+import { enqueueJob } from '../../platform/jobs/jobs.ts';
+import { APPROVED_QUEUE } from './approved-application.ts';
 
 export interface StepInput {
   action: Action;
@@ -109,6 +111,9 @@ export async function recordStep(tx: Executor, applicationId: number, input: Ste
     ip: input.ip ?? null,
     details: { action: input.action, seq: steps.length + 1, status: after, ...(input.assistedBy ? { assistedBy: input.assistedBy } : {}) },
   });
+  // What follows an approval (a permit, a certificate) belongs to other modules: they hear
+  // of it after commit, with retries, and never hold up the decision.
+  if (after === 'approved') await enqueueJob(tx, APPROVED_QUEUE, { applicationId }, { dedupeKey: `approved:${applicationId}:${step.id}` });
   if (input.actorKind !== 'applicant' && input.action !== 'claim' && input.action !== 'assign' && input.action !== 'escalate') {
     await notify(tx, { accountId: app.applicant_account_id, template: `applications.notice.${after}`, params: { receiptNo: receiptNo ?? '', service: service.name }, link: `/applications/${applicationId}`, email: true });
   }

@@ -6,3 +6,4 @@ export { isValidNationalId, maskNationalId, isValidBusinessNo } from './national
 
 export const registryMigrations = { owner: 'registry', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
 export { findResidentByIdentity, residentContacts, findBusinessByNumber, findBusinessesByIds, residentFacts, type ResidentFacts, type RegisterMatch, type BusinessRecord } from './find-resident.ts';
+export { residentRecord, residentNationalId, businessRegistration, type ResidentRecord, type HouseholdMember, type BusinessRegistration } from './resident-record.ts';

@@ -446,7 +446,98 @@ export interface TransparencyHeadsTable {
   created_at: DbTime;
 }
 
+export interface IssuerKeysTable {
+  kid: string;
+  agency_id: number;
+  public_jwk: Json<Record<string, string>>;
+  private_key_cipher: string;
+  created_at: DbTime;
+  retired_at: Date | null;
+}
+
+export interface CertificateField {
+  key: string;
+  label: LocalText;
+  /** the requester may leave it off (an abridged certificate) */
+  omittable?: boolean;
+}
+
+export interface CertificateVariant {
+  code: string;
+  title: LocalText;
+  omits: string[];
+}
+
+export interface CertificateTypesTable {
+  code: string;
+  agency_id: number;
+  department_id: number;
+  title: Json<LocalText>;
+  summary: Json<LocalText>;
+  source: 'resident-register' | 'business-register' | 'application';
+  service_code: string | null;
+  fields: Json<CertificateField[]>;
+  variants: Json<CertificateVariant[]>;
+  requesters: Json<Array<'resident' | 'business'>>;
+  validity_days: number;
+  fee_minor: number;
+  shows_full_national_id: Generated<boolean>;
+  created_at: DbTime;
+}
+
+export interface CertificatesTable {
+  id: Generated<number>;
+  issue_number: string;
+  type_code: string;
+  variant: string | null;
+  agency_id: number;
+  holder_account_id: number;
+  business_id: number | null;
+  application_id: number | null;
+  lang: 'ko' | 'en';
+  facts: Json<Record<string, string>>;
+  credential_jwt: string;
+  kid: string;
+  status_list: number;
+  status_index: number;
+  fingerprint: string;
+  pdf: Uint8Array | null;
+  issued_at: DbTime;
+  valid_until: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface CertificateStatusChangesTable {
+  id: Generated<number>;
+  certificate_id: number;
+  action: 'revoke' | 'suspend' | 'reinstate';
+  reason: string;
+  actor_account_id: number;
+  changed_at: DbTime;
+}
+
+export interface CertificateVerificationsTable {
+  id: Generated<number>;
+  certificate_id: number;
+  verified_at: DbTime;
+  channel: 'page' | 'api' | 'vc-api' | 'mobile-id';
+  verifier_kind: 'anonymous' | 'resident' | 'official' | 'machine';
+  outcome: 'valid' | 'revoked' | 'suspended' | 'expired' | 'invalid';
+}
+
+export interface CertificateSharesTable {
+  certificate_id: number;
+  account_id: number;
+  granted_at: DbTime;
+  withdrawn_at: Date | null;
+}
+
 export interface DB {
+  certificate_shares: CertificateSharesTable;
+  issuer_keys: IssuerKeysTable;
+  certificate_types: CertificateTypesTable;
+  certificates: CertificatesTable;
+  certificate_status_changes: CertificateStatusChangesTable;
+  certificate_verifications: CertificateVerificationsTable;
   holidays: HolidaysTable;
   transparency_entries: TransparencyEntriesTable;
   transparency_nodes: TransparencyNodesTable;

@@ -41,8 +41,11 @@ export interface PlatformDeps {
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Machine-facing paths: errors there are JSON whatever the client accepts. */
+const jsonPrefixes = ['/api/', '/.well-known/', '/transparency/v1/', '/credentials/', '/presentations/', '/issuers/'];
+
 function wantsJson(request: FastifyRequest): boolean {
-  if (request.url.startsWith('/api/') || request.url.startsWith('/.well-known/') || request.url.startsWith('/transparency/v1/')) return true;
+  if (jsonPrefixes.some((prefix) => request.url.startsWith(prefix))) return true;
   const accept = request.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }

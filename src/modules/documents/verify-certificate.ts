@@ -1,0 +1,150 @@
+import type { KeyObject } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+import type { LocalText } from '../../platform/db/schema.ts';
+import { findAgency } from '../identity/index.ts';
+import { findCertificateType, type CertificateType } from './certificate-types.ts';
+import { issuerIdOf, publicKeyOf } from './issuer-keys.ts';
+import { findCertificate, recordVerification, statusChangesOf, type CertificateRow } from './repository.ts';
+import { verifyCredentialJwt } from './vc-jose.ts';
+import { statusOf, type CertificateStatus } from './workflow.ts';
+
+export type Outcome = CertificateStatus | 'invalid' | 'unknown';
+export type VerifierKind = 'anonymous' | 'resident' | 'official' | 'machine';
+export type Channel = 'page' | 'api' | 'vc-api' | 'mobile-id';
+
+export interface VerifiedCertificate {
+  issueNumber: string;
+  typeCode: string;
+  title: string;
+  lang: 'ko' | 'en';
+  issuer: { id: string; code: string; name: LocalText };
+  issuedAt: string;
+  validUntil: string;
+  /** what the signed credential states, in the certificate's order, with labels in both languages */
+  facts: Array<{ key: string; label: LocalText; value: string }>;
+  /** when the status last changed (a revocation or suspension), if it did */
+  statusSince?: Date;
+}
+
+export interface Verification {
+  outcome: Outcome;
+  /** why a credential was found invalid, as a stable code */
+  problem?: string;
+  certificate?: VerifiedCertificate;
+}
+
+export interface VerifyDeps {
+  db: Db;
+  publicUrl: string;
+}
+
+/**
+ * Resolves a JWS `kid` (`<issuer URL>#<thumbprint>`) to the agency's public key, if Nara
+ * issued with it. Keys never change once made, so each is read once.
+ */
+export function createKeyResolver(deps: VerifyDeps) {
+  const cache = new Map<string, { agencyId: number; key: KeyObject } | null>();
+  return async (kid: unknown): Promise<{ agencyId: number; key: KeyObject } | undefined> => {
+    if (typeof kid !== 'string' || kid.length > 500) return undefined;
+    const hash = kid.lastIndexOf('#');
+    if (hash < 0) return undefined;
+    const thumbprint = kid.slice(hash + 1);
+    let found = cache.get(kid);
+    if (found === undefined) {
+      const key = await publicKeyOf(deps.db, thumbprint);
+      const agency = key ? await findAgency(deps.db, { id: key.agencyId }) : undefined;
+      // The kid must name the key under its own agency's issuer URL, not another's.
+      found = key && agency && kid.slice(0, hash) === issuerIdOf(deps.publicUrl, agency.code) ? key : null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(kid, found);
+    }
+    return found ?? undefined;
+  };
+}
+export type KeyResolver = ReturnType<typeof createKeyResolver>;
+
+export interface Verifier {
+  byIssueNumber(issueNumber: string, who: { accountId?: number | undefined; kind: VerifierKind; channel: Channel }): Promise<Verification>;
+  byCredential(jwt: string, who: { accountId?: number | undefined; kind: VerifierKind; channel: Channel }): Promise<Verification>;
+}
+
+/**
+ * Verification, for anyone: the signature is checked again every time (the stored copy is
+ * not trusted), then the certificate's status. Each verification by someone other than the
+ * holder is recorded for the holder to see.
+ */
+export function createVerifier(deps: VerifyDeps): Verifier {
+  const { db } = deps;
+  const resolve = createKeyResolver(deps);
+  const types = new Map<string, { at: number; type: CertificateType | undefined }>();
+  const typeOf = async (code: string) => {
+    const hit = types.get(code);
+    if (hit && Date.now() - hit.at < 60_000) return hit.type;
+    const type = await findCertificateType(db, code);
+    types.set(code, { at: Date.now(), type });
+    return type;
+  };
+
+  // Validity dates are judged below with the status, so an expired certificate says so.
+  const verifyJwt = (jwt: string, checkValidity = false) => verifyCredentialJwt(jwt, async (header) => (await resolve(header.kid))?.key, { checkValidity });
+
+  async function check(row: CertificateRow, result: Awaited<ReturnType<typeof verifyJwt>>, who: { accountId?: number | undefined; kind: VerifierKind; channel: Channel }): Promise<Verification> {
+    const [{ now }] = (await sql<{ now: Date }>`select now() as now`.execute(db)).rows as [{ now: Date }];
+    let verification: Verification;
+    if (!result.ok) verification = { outcome: 'invalid', problem: result.code };
+    else {
+      const changes = (await statusChangesOf(db, [row.id])).get(row.id) ?? [];
+      const outcome = statusOf(changes, row.valid_until, now);
+      const credential = result.credential as { issuer: { id: string; name?: string }; name?: string; validFrom: string; validUntil: string; credentialSubject: Record<string, string> };
+      const type = await typeOf(row.type_code);
+      const agency = await findAgency(db, { id: row.agency_id });
+      const subject = credential.credentialSubject;
+      const facts = (type?.fields ?? []).filter((f) => typeof subject[f.key] === 'string').map((f) => ({ key: f.key, label: f.label, value: subject[f.key]! }));
+      verification = {
+        outcome,
+        certificate: {
+          issueNumber: row.issue_number,
+          typeCode: row.type_code,
+          title: credential.name ?? type?.title[row.lang] ?? row.type_code,
+          lang: row.lang,
+          issuer: { id: credential.issuer.id, code: agency?.code ?? '', name: agency?.name ?? { ko: credential.issuer.name ?? '', en: credential.issuer.name ?? '' } },
+          issuedAt: credential.validFrom,
+          validUntil: credential.validUntil,
+          facts,
+          ...(changes.length ? { statusSince: changes[changes.length - 1]!.changed_at } : {}),
+        },
+      };
+    }
+    if (who.accountId !== row.holder_account_id) {
+      await recordVerification(db, { certificate_id: row.id, channel: who.channel, verifier_kind: who.kind, outcome: verification.outcome === 'unknown' ? 'invalid' : verification.outcome });
+    }
+    return verification;
+  }
+
+  return {
+    async byIssueNumber(issueNumber, who) {
+      const row = await findCertificate(db, issueNumber);
+      if (!row) return { outcome: 'unknown' };
+      return check(row, await verifyJwt(row.credential_jwt), who);
+    },
+    async byCredential(jwt, who) {
+      const result = await verifyJwt(jwt);
+      if (!result.ok) return { outcome: result.code === 'UNKNOWN_KEY' ? 'unknown' : 'invalid', problem: result.code };
+      // A credential Nara issued names its verification page; its status is Nara's to say.
+      const id = (result.credential as { id?: unknown }).id;
+      const number = typeof id === 'string' ? /\/verify\/([\d-]{19})$/.exec(id)?.[1] : undefined;
+      const row = number ? await findCertificate(db, number) : undefined;
+      if (!row) {
+        // Signed by an agency's key but not a certificate (issued through the VC-API): the
+        // signature and its dates are all there is to check.
+        const dated = await verifyJwt(jwt, true);
+        if (!dated.ok) return { outcome: dated.code === 'EXPIRED' ? 'expired' : 'invalid', problem: dated.code };
+        return { outcome: 'valid' };
+      }
+      // The credential presented must be the one issued, byte for byte.
+      if (row.credential_jwt !== jwt) return { outcome: 'invalid', problem: 'NOT_AS_ISSUED' };
+      return check(row, result, who);
+    },
+  };
+}
