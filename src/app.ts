@@ -18,13 +18,14 @@ import { createPageContext, registerPlatform } from './platform/http/platform.ts
 import { createRateLimiter } from './platform/http/rate-limit.ts';
 import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
-import { accountContact, createAgencyDirectory, createSecondFactor, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount, oidcRoutes, purgeOidcPayloads } from './modules/identity/index.ts';
+import { accountContact, todayIn, createAgencyDirectory, createSecondFactor, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount, createOidcEndpoints, createMachineAuthenticator, purgeOidcPayloads } from './modules/identity/index.ts';
 import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
 import { createTransparencyLog, transparencyMessages, transparencyMigrations, transparencyRoutes } from './modules/transparency/index.ts';
-import { stepRecords, SCAN_QUEUE, createAttachmentScanner, govstackRoutes, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
+import { createCertificateRenderer, createIssuerKeys, createStatusLists, createVerifier, documentRoutes, documentsMenu, documentsMessages, documentsMigrations, issueOnApproval } from './modules/documents/index.ts';
+import { stepRecords, APPROVED_QUEUE, SCAN_QUEUE, createAttachmentScanner, govstackRoutes, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const version: string = JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).version;
@@ -38,9 +39,10 @@ export const migrationSources: MigrationSource[] = [
   catalogueMigrations,
   applicationMigrations,
   transparencyMigrations,
+  documentsMigrations,
 ];
 
-export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages, applicationMessages, transparencyMessages, operationsMessages];
+export const catalogues = [platformMessages, identityMessages, notificationMessages, catalogueMessages, applicationMessages, transparencyMessages, documentsMessages, operationsMessages];
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -83,6 +85,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const transport = createMailTransport(config.smtpUrl);
   const rateLimiter = createRateLimiter(db, database.kind);
   const devMailbox = !production && transport.kind === 'dev-mailbox';
+  const issuerKeys = createIssuerKeys(db, encryption);
+  const renderer = createCertificateRenderer({ size: config.renderWorkers });
+  const issueDeps = { db, keys: issuerKeys, render: (view: Parameters<typeof renderer.render>[0]) => renderer.render(view), i18n, publicUrl: config.publicUrl, timeZone: config.timeZone };
   const transparencyLog = createTransparencyLog({ db, encryption, intervalMs: config.logIntervalMs, log: app.log, sources: [stepRecords] });
 
   const jobs = createJobRunner({
@@ -93,6 +98,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     handlers: {
       [EMAIL_QUEUE]: createEmailSender({ db, i18n, transport, mailFrom: config.mailFrom, publicUrl: config.publicUrl, contact: (id) => accountContact(db, id) }),
       [SCAN_QUEUE]: createAttachmentScanner({ db, command: config.virusScanCommand }),
+      [APPROVED_QUEUE]: async (payload) => {
+        await issueOnApproval({ ...issueDeps, encryption }, Number(payload.applicationId), todayIn(config.timeZone));
+      },
       [MAINTENANCE_QUEUE]: async () => {
         await sessions.purgeExpired();
         await rateLimiter.purge();
@@ -129,7 +137,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     rateLimiter,
     loadAccount: viewAccounts,
     footerAgencies: directory.footer,
-    menu: [...applicationMenu, ...identityMenu, { href: '/transparency', labelKey: 'menu.transparency' }],
+    menu: [...applicationMenu, ...documentsMenu, ...identityMenu, { href: '/transparency', labelKey: 'menu.transparency' }],
   };
   const pageContext = createPageContext(platformDeps);
 
@@ -161,10 +169,20 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const govstackClients = config.govstackClients.split(',').map((c) => c.trim()).filter(Boolean);
   if (govstackClients.length > 0) await app.register(govstackRoutes({ db, directory, timeZone: config.timeZone, clients: govstackClients }));
   await app.register(identityRoutes({ db, sessions, pageContext, directory, showDemoHint: config.seedDemo && !production, timeZone: config.timeZone, throttle, secureCookies, encryption, codeSecret: config.sessionSecret, secondFactor: createSecondFactor({ db, encryption, codeSecret: config.sessionSecret, issuer: 'Nara' }), publicUrl: config.publicUrl, production }));
-  await app.register(
-    oidcRoutes({ db, encryption, pageContext, sessions, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone }),
-  );
+  const openId = createOidcEndpoints({ db, encryption, pageContext, sessions, issuer: config.publicUrl, cookieSecret: config.sessionSecret, secureCookies, behindProxy: config.trustProxy.trim() !== '', timeZone: config.timeZone });
+  await app.register(openId.routes);
+
   await app.register(transparencyRoutes({ db, log: transparencyLog, pageContext, timeZone: config.timeZone }));
+  await app.register(
+    documentRoutes({
+      issue: issueDeps,
+      encryption,
+      verifier: createVerifier({ db, publicUrl: config.publicUrl }),
+      statusLists: createStatusLists({ db, keys: issuerKeys, publicUrl: config.publicUrl }),
+      pageContext,
+      authenticateMachine: createMachineAuthenticator({ db, oidc: openId.oidc }),
+    }),
+  );
   await app.register(notificationRoutes({ db, pageContext, timeZone: config.timeZone, devMailbox }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -189,6 +207,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     if (maintenance) clearInterval(maintenance);
     await transparencyLog.stop();
     await jobs.stop();
+    await renderer.close();
     transport.close();
   });
 

@@ -12,7 +12,7 @@ import { loadMigrations, migrate, pendingMigrations } from './platform/db/migrat
 import { migrationSources } from './app.ts';
 import { seedDemoData } from './seed.ts';
 import { listHolidays, removeHoliday, setHoliday } from './modules/applications/index.ts';
-import { createOfficial, disableOidcClient, listOidcClients, OIDC_SCOPES, registerOidcClient, roles } from './modules/identity/index.ts';
+import { createOfficial, disableOidcClient, listOidcClients, MACHINE_SCOPES, OIDC_SCOPES, registerMachineClient, registerOidcClient, roles } from './modules/identity/index.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
 import { DomainError } from './platform/http/errors.ts';
 import { createI18n } from './platform/i18n/i18n.ts';
@@ -33,9 +33,14 @@ Commands:
   oidc-client create --name "Name" --redirect-uri URL [--redirect-uri URL ...] [--scope "openid profile ..."]
                                   register a service that signs people in with Nara; prints its
                                   client id and secret as JSON (the secret is shown only once)
-  oidc-client list                the registered services, as JSON
+  oidc-client create --machine --agency CODE --name "Name" [--scope credentials:issue]
+                                  register an agency's system that calls Nara's APIs for that agency
+                                  alone (OAuth client credentials; no redirect URIs, signs no one
+                                  in); prints its client id and secret as JSON, the secret once
+  oidc-client list                the registered services and machine clients, as JSON
   oidc-client disable --client-id ID
-                                  stop a service signing anyone in and withdraw every consent to it
+                                  stop a service signing anyone in and withdraw every consent to it;
+                                  a machine client's tokens stop working at once
   holiday list [--year YYYY]      the public holidays deadlines skip, as JSON
   holiday set --date YYYY-MM-DD --name-ko "…" --name-en "…"
                                   add a public holiday (or rename one)
@@ -54,7 +59,8 @@ Commands:
                                   SECONDS (default 60) until stopped; needs no database
 
 Roles: ${roles.join(', ')}
-OpenID scopes: ${OIDC_SCOPES.join(', ')}`;
+OpenID scopes: ${OIDC_SCOPES.join(', ')}
+Machine scopes: ${MACHINE_SCOPES.join(', ')}`;
 
 function fail(message: string): never {
   console.error(`error: ${message}`);
@@ -176,16 +182,26 @@ async function main() {
       const [action, ...args] = rest;
       const { values } = parseArgs({
         args,
-        options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, scope: { type: 'string' }, 'client-id': { type: 'string' } },
+        options: {
+          name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, scope: { type: 'string' }, 'client-id': { type: 'string' },
+          machine: { type: 'boolean' }, agency: { type: 'string' },
+        },
       });
+      if (action === 'create' && values.machine) {
+        if (!values.agency) fail(`--agency is required for a machine client\n\n${usage}`);
+        if (values['redirect-uri']) fail('a machine client signs no one in, so it has no --redirect-uri');
+      } else if (values.agency) {
+        fail('--agency is only for a machine client (--machine)');
+      }
       await withDatabase(config, async ({ db }) => {
         await migrate(db, migrations);
         try {
           if (action === 'create') {
             if (!values.name) fail(`--name is required\n\n${usage}`);
-            const client = await registerOidcClient(db, createFieldEncryption(config.dataKey), {
-              name: values.name, redirectUris: values['redirect-uri'] ?? [], ...(values.scope ? { scope: values.scope } : {}),
-            });
+            const encryption = createFieldEncryption(config.dataKey);
+            const client = values.machine
+              ? await registerMachineClient(db, encryption, { name: values.name, agencyCode: values.agency!, scope: values.scope ?? 'credentials:issue' })
+              : await registerOidcClient(db, encryption, { name: values.name, redirectUris: values['redirect-uri'] ?? [], ...(values.scope ? { scope: values.scope } : {}) });
             console.log(JSON.stringify(client, null, 2));
           } else if (action === 'list') {
             console.log(JSON.stringify(await listOidcClients(db), null, 2));

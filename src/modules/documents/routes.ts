@@ -17,7 +17,7 @@ import { certificatePdf, certificatesOf, findCertificate, normalizeIssueNumber, 
 import { requestCertificate } from './request-certificate.ts';
 import { mayDownload, shareCertificate, sharesOf, withdrawShare } from './share-certificate.ts';
 import { STATUS_PURPOSES, type StatusPurpose } from './status-list.ts';
-import { checkCredential, checkPresentation } from './vc-model.ts';
+import { checkCredential, checkPresentation, isAbsoluteUrl } from './vc-model.ts';
 import { signCredential } from './vc-jose.ts';
 import type { Verifier, VerifierKind, Verification } from './verify-certificate.ts';
 import { allowedStatusActions, statusOf } from './workflow.ts';
@@ -80,7 +80,7 @@ function vcApiResult(v: Verification) {
     ...(v.certificate ? { certificate: v.certificate } : {}),
     checks: verified ? ['signature', 'status', 'validity'] : [],
     errors: problem ? [{ code: problem, message: `the credential is ${v.outcome}` }] : [],
-    warnings: [],
+    warnings: (v.warnings ?? []).map((code) => ({ code, message: code === 'EXPIRED' ? 'the validity period has ended' : code === 'NOT_YET_VALID' ? 'the validity period has not begun' : code })),
   };
 }
 
@@ -351,8 +351,8 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
       },
       async (request, reply) => {
         const client = await deps.authenticateMachine(request.headers.authorization);
-        if (!client) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'UNAUTHENTICATED', message: 'a machine client token with the credentials:issue scope is needed' } });
-        if (!client.scopes.includes('credentials:issue')) return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'the token lacks the credentials:issue scope' } });
+        if (!client) return reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').send({ error: { code: 'UNAUTHENTICATED', message: 'a machine client token with the credentials:issue scope is needed' } });
+        if (!client.scopes.includes('credentials:issue')) return reply.code(403).header('www-authenticate', 'Bearer error="insufficient_scope", scope="credentials:issue"').send({ error: { code: 'FORBIDDEN', message: 'the token lacks the credentials:issue scope' } });
         const credential = request.body.credential;
         if (!credential || typeof credential !== 'object' || Array.isArray(credential)) return reply.code(400).send({ error: { code: 'BAD_REQUEST', message: 'credential must be a JSON object' } });
         const issuerId = issuerIdOf(publicUrl, client.agencyCode);
@@ -362,12 +362,16 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
         if (typeof namedId === 'string' && namedId.startsWith(`${publicUrl.replace(/\/$/, '')}/issuers/`) && namedId !== issuerId) {
           return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'a client may only issue for its own agency' } });
         }
-        const problems = checkCredential(credential);
-        if (problems.length > 0) return reply.code(422).send({ error: { code: 'VALIDATION_FAILED', message: 'the credential does not conform to the VC Data Model 2.0', problems } });
-        if ('proof' in credential) return reply.code(422).send({ error: { code: 'VALIDATION_FAILED', message: 'the credential already carries a proof' } });
-        // The issuer is the client's agency; other issuer properties (a name) are kept.
+        // An issuer given a malformed issuer says so rather than quietly replacing it.
+        // (An issuer object without an id is completed, as the VC-API expects.)
+        const issuerGiven = 'issuer' in credential;
+        const issuerMalformed = issuerGiven && !(typeof named === 'string' ? isAbsoluteUrl(named) : named !== null && typeof named === 'object' && !Array.isArray(named) && (!('id' in named) || isAbsoluteUrl(namedId)));
+        if (issuerMalformed) return reply.code(422).send({ error: { code: 'VALIDATION_FAILED', message: 'the issuer given is not a URL or an object with a URL id' } });
+        // The issuer is always the client's agency (an issuer fills it in); other issuer
+        // properties, such as a name, are kept.
         const issued = { ...(credential as Record<string, unknown>), issuer: named && typeof named === 'object' ? { ...(named as object), id: issuerId } : issuerId };
-        if (checkCredential(issued).length > 0) return reply.code(422).send({ error: { code: 'VALIDATION_FAILED', message: 'the credential does not conform once issued', problems: checkCredential(issued) } });
+        const problems = checkCredential(issued);
+        if (problems.length > 0) return reply.code(422).send({ error: { code: 'VALIDATION_FAILED', message: 'the credential does not conform to the VC Data Model 2.0', problems } });
         const key = await issue.keys.signingKey(client.agencyId);
         const jwt = await signCredential(issued, { privateKey: key.privateKey, kid: methodIdOf(issuerId, key.kid) });
         await writeAuditEvent(db, { action: 'documents.credential.issued', actor: { accountId: null, agencyId: client.agencyId }, requestId: request.id, ip: request.ip, details: { clientId: client.clientId, id: (issued as { id?: unknown }).id ?? null } });

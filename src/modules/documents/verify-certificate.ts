@@ -31,6 +31,8 @@ export interface Verification {
   outcome: Outcome;
   /** why a credential was found invalid, as a stable code */
   problem?: string;
+  /** validation matters the verifier reports but does not decide on (VC Data Model 2.0 §7) */
+  warnings?: string[];
   certificate?: VerifiedCertificate;
 }
 
@@ -138,9 +140,9 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       if (!row) {
         // Signed by an agency's key but not a certificate (issued through the VC-API): the
         // signature and its dates are all there is to check.
+        // The validity period is a validation matter: reported, left to the relying party.
         const dated = await verifyJwt(jwt, true);
-        if (!dated.ok) return { outcome: dated.code === 'EXPIRED' ? 'expired' : 'invalid', problem: dated.code };
-        return { outcome: 'valid' };
+        return dated.ok ? { outcome: 'valid' } : { outcome: 'valid', warnings: [dated.code] };
       }
       // The credential presented must be the one issued, byte for byte.
       if (row.credential_jwt !== jwt) return { outcome: 'invalid', problem: 'NOT_AS_ISSUED' };

@@ -33,8 +33,12 @@ export async function accountContact(db: Db, accountId: number): Promise<{ email
   return account ? { email: account.email, locale: account.locale, displayName: account.display_name } : undefined;
 }
 export { businessesActingFor } from './link-business.ts';
-export { oidcRoutes, type OidcRouteDeps } from './oidc-routes.ts';
+export { oidcRoutes, createOidcEndpoints, type OidcRouteDeps } from './oidc-routes.ts';
+export type { Oidc } from './oidc-provider.ts';
 export { registerOidcClient, listOidcClients, disableOidcClient, type RegisteredClient } from './oidc-clients.ts';
+export { registerMachineClient, type NewMachineClient, type RegisteredMachineClient } from './register-machine-client.ts';
+export { createMachineAuthenticator, type MachineAuthenticator, type MachineAuthenticatorOptions, type MachineClient } from './authenticate-machine.ts';
+export { MACHINE_SCOPES, type MachineScope } from './machine-scopes.ts';
 export { purgeOidcPayloads } from './oidc-adapter.ts';
 export { OIDC_SCOPES } from './oidc-claims.ts';
 
@@ -101,4 +105,42 @@ export async function publicIds(db: Executor, ids: number[]): Promise<Map<number
 export async function accountByPublicId(db: Executor, publicId: string): Promise<number | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(publicId)) return undefined;
   return (await db.selectFrom('accounts').select('id').where('public_id', '=', publicId).executeTakeFirst())?.id;
+}
+
+/** The register record an account is bound to, if any (certificates about the person). */
+export async function residentIdOf(db: Executor, accountId: number): Promise<number | undefined> {
+  const row = await db.selectFrom('accounts').select('resident_id').where('id', '=', accountId).executeTakeFirst();
+  return row?.resident_id ?? undefined;
+}
+
+export interface AgencyRef {
+  id: number;
+  code: string;
+  name: { ko: string; en: string };
+}
+
+/** An agency's code and names, by id or by code. */
+export async function findAgency(db: Executor, by: { id: number } | { code: string }): Promise<AgencyRef | undefined> {
+  const query = db.selectFrom('agencies').select(['id', 'code', 'name_ko', 'name_en']);
+  const row = await ('id' in by ? query.where('id', '=', by.id) : query.where('code', '=', by.code)).executeTakeFirst();
+  return row ? { id: row.id, code: row.code, name: { ko: row.name_ko, en: row.name_en } } : undefined;
+}
+
+/** The language an account reads Nara in (documents issued without asking use it). */
+export async function accountLocale(db: Executor, accountId: number): Promise<'ko' | 'en'> {
+  return (await findAccountById(db, accountId))?.locale ?? 'ko';
+}
+
+/** An active account's id by its username. */
+export async function accountIdByUsername(db: Executor, username: string): Promise<number | undefined> {
+  if (username.length === 0 || username.length > 100) return undefined;
+  return (await db.selectFrom('accounts').select('id').where('username', '=', username).where('status', '=', 'active').executeTakeFirst())?.id;
+}
+export { todayIn } from './oidc-claims.ts';
+
+/** Usernames by account id (whom a resident let download a certificate). */
+export async function usernamesOf(db: Executor, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('accounts').select(['id', 'username']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.username]));
 }

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import { dropGrant } from './oidc-consents.ts';
+import { isOidcScope } from './oidc-claims.ts';
+import { isMachineScope } from './machine-scopes.ts';
 
 /**
  * Keeps oidc-provider's models in the database, so any instance can finish a flow another
@@ -66,16 +68,29 @@ function clientAdapter(db: Db, encryption: FieldEncryption): Adapter {
     async find(id) {
       const row = await db.selectFrom('oidc_clients').selectAll().where('client_id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
       if (!row) return undefined;
-      const grantTypes = row.grant_types;
-      return {
+      const common = {
         client_id: row.client_id,
         client_secret: encryption.decrypt(row.secret_cipher),
         client_name: row.name,
+        token_endpoint_auth_method: 'client_secret_basic' as const,
+      };
+      // A client is either a machine or a service people sign in to, never both, and each
+      // is given only its own kind's scopes whatever the row says: a service can never be
+      // granted `credentials:issue`, and a machine has no way into the authorization endpoint.
+      if (row.grant_types.includes('client_credentials')) {
+        const scope = row.scope.split(' ').filter(isMachineScope).join(' ');
+        // Without an agency or a scope it could act for no one; an empty scope would even
+        // let it ask for any.
+        if (row.agency_id === null || scope === '') return undefined;
+        return { ...common, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope };
+      }
+      const grantTypes = row.grant_types;
+      return {
+        ...common,
         redirect_uris: row.redirect_uris,
         grant_types: grantTypes,
         response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
-        scope: row.scope,
-        token_endpoint_auth_method: 'client_secret_basic',
+        scope: row.scope.split(' ').filter(isOidcScope).join(' ') || 'openid',
       };
     },
     upsert: readOnly,

@@ -75,12 +75,19 @@ export async function registerOidcClient(db: Db, encryption: FieldEncryption, in
   return client;
 }
 
+/** Every registered client; machine clients show their grant type and agency. */
 export function listOidcClients(db: Executor) {
-  return db.selectFrom('oidc_clients').select(['client_id', 'name', 'redirect_uris', 'scope', 'created_at', 'disabled_at']).orderBy('created_at').execute();
+  return db
+    .selectFrom('oidc_clients')
+    .leftJoin('agencies', 'agencies.id', 'oidc_clients.agency_id')
+    .select(['oidc_clients.client_id', 'oidc_clients.name', 'oidc_clients.redirect_uris', 'oidc_clients.scope', 'oidc_clients.grant_types', 'agencies.code as agency', 'oidc_clients.created_at', 'oidc_clients.disabled_at'])
+    .orderBy('oidc_clients.created_at')
+    .execute();
 }
 
 /**
- * Disables a client: it can no longer sign anyone in, and every grant to it is withdrawn.
+ * Disables a client: it can no longer sign anyone in, every grant to it is withdrawn, and
+ * a machine client's tokens stop working.
  * @throws DomainError NOT_FOUND
  */
 export async function disableOidcClient(db: Db, clientId: string): Promise<void> {
@@ -89,6 +96,8 @@ export async function disableOidcClient(db: Db, clientId: string): Promise<void>
     if (Number(updated.numUpdatedRows) === 0) throw new DomainError('NOT_FOUND', 'oidc.client.notFound', { params: { clientId } });
     const consents = await tx.deleteFrom('oidc_consents').where('client_id', '=', clientId).returning('grant_id').execute();
     for (const { grant_id } of consents) await dropGrant(tx, grant_id);
+    // Client-credentials tokens belong to no grant.
+    await tx.deleteFrom('oidc_payloads').where('model', '=', 'ClientCredentials').where(sql<string>`payload->>'clientId'`, '=', clientId).execute();
     await writeAuditEvent(tx, { action: 'identity.oidc-client.disabled', actor: { accountId: null }, subject: { type: 'oidc-client', id: clientId } });
   });
 }

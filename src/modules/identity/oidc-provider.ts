@@ -6,6 +6,7 @@ import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts'
 import { createOidcAdapterFactory } from './oidc-adapter.ts';
 import { accountClaims, OIDC_SCOPES, SCOPE_CLAIMS } from './oidc-claims.ts';
 import { consentFor, moveConsent } from './oidc-consents.ts';
+import { MACHINE_SCOPES } from './machine-scopes.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -66,7 +67,8 @@ export async function accountIdOf(db: Db, publicId: string): Promise<number | un
 
 /**
  * Nara as OpenID Provider (oidc-provider): authorization code with PKCE only, claims by
- * scope and only with consent, consent remembered per client in `oidc_consents`.
+ * scope and only with consent, consent remembered per client in `oidc_consents`; and client
+ * credentials for machine clients, which act for one agency.
  * Built on first use, since the signing keys live in the database.
  */
 export function createOidc(options: OidcOptions) {
@@ -99,12 +101,17 @@ export function createOidc(options: OidcOptions) {
       adapter: createOidcAdapterFactory(db, encryption),
       clients: [],
       claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-      scopes: OIDC_SCOPES,
+      // Machine scopes are listed so the provider checks them against each client's own
+      // scope; the client adapter gives them to machine clients only.
+      scopes: [...OIDC_SCOPES, ...MACHINE_SCOPES],
       responseTypes: ['code'],
       pkce: { required: () => true },
       features: {
         devInteractions: { enabled: false },
         revocation: { enabled: true },
+        // For agencies' systems calling Nara's APIs (machine clients); tokens stay opaque,
+        // so each use is checked against the database and a disabled client stops at once.
+        clientCredentials: { enabled: true },
         userinfo: { enabled: true },
         rpInitiatedLogout: { enabled: true, logoutSource: (ctx, form) => options.logoutPage(ctx, form), postLogoutSuccessSource: (ctx) => options.loggedOutPage(ctx) },
       },
@@ -134,6 +141,7 @@ export function createOidc(options: OidcOptions) {
       ttl: {
         AuthorizationCode: 60,
         AccessToken: 600,
+        ClientCredentials: 600,
         IdToken: 600,
         Interaction: 3600,
         Session: 12 * 3600,

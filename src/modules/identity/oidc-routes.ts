@@ -14,7 +14,7 @@ import { sameSecret } from '../../platform/crypto/same-secret.ts';
 import { SESSION_COOKIE, type Sessions } from '../../platform/http/sessions.ts';
 import { renderPage } from '../../platform/views/render.ts';
 import type { PageContext } from '../../platform/views/context.ts';
-import { createOidc, interactionPath, OIDC_PREFIX } from './oidc-provider.ts';
+import { createOidc, interactionPath, OIDC_PREFIX, type Oidc } from './oidc-provider.ts';
 import { accountClaims, isOidcScope, SCOPE_CLAIMS, type AccountClaims } from './oidc-claims.ts';
 import { recordConsent } from './oidc-consents.ts';
 import { ConsentPage, LoggedOutPage, LogoutPage, OidcErrorPage, type ConsentScopeView } from './views/consent-page.tsx';
@@ -53,10 +53,11 @@ function displayValue(request: FastifyRequest, claim: string, claims: AccountCla
 }
 
 /**
- * Mounts the OpenID Provider: its endpoints under /oidc and discovery at the issuer, and
- * Nara's own pages for the two interactions it asks for, sign-in and consent.
+ * The OpenID Provider: `routes` mounts its endpoints under /oidc and discovery at the
+ * issuer, and Nara's own pages for the two interactions it asks for, sign-in and consent.
+ * `oidc` is the same provider, for checking the tokens it issued (machine clients').
  */
-export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
+export function createOidcEndpoints(deps: OidcRouteDeps): { oidc: Oidc; routes: FastifyPluginAsyncTypebox } {
   const { db, pageContext } = deps;
   async function publicIdOf(accountId: number): Promise<string> {
     return (await db.selectFrom('accounts').select('public_id').where('id', '=', accountId).executeTakeFirstOrThrow()).public_id;
@@ -133,7 +134,7 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
   }
 
 
-  return async (app) => {
+  const routes: FastifyPluginAsyncTypebox = async (app) => {
     log = app.log;
     await app.register(async (scope) => {
       // The provider reads request bodies itself.
@@ -237,4 +238,10 @@ export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
       },
     );
   };
+  return { oidc, routes };
+}
+
+/** The provider's routes alone, for a composition root that needs nothing else from it. */
+export function oidcRoutes(deps: OidcRouteDeps): FastifyPluginAsyncTypebox {
+  return createOidcEndpoints(deps).routes;
 }
