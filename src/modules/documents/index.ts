@@ -13,5 +13,6 @@ export { issueOnApproval } from './issue-on-approval.ts';
 export const documentsMigrations = { owner: 'documents', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
 export const documentsMenu = [
   { href: '/certificates', labelKey: 'menu.certificates', for: 'resident' as const },
+  { href: '/mobile-id', labelKey: 'menu.mobileId', for: 'resident' as const },
   { href: '/verify', labelKey: 'menu.verify' },
 ];

@@ -22,6 +22,15 @@ import { signCredential } from './vc-jose.ts';
 import type { Verifier, VerifierKind, Verification } from './verify-certificate.ts';
 import { allowedStatusActions, statusOf } from './workflow.ts';
 import { CertificatePage, CertificatesPage, RequestPage } from './views/certificate-pages.tsx';
+import { MobileIdCheckPage, MobileIdPage } from './views/mobile-id-pages.tsx';
+import { checkMobileId, currentMobileId, obtainMobileId, presentMobileId } from './mobile-id.ts';
+import { createKeyResolver } from './verify-certificate.ts';
+import { MOBILE_ID_TYPE } from './certificate-types.ts';
+import QRCode from 'qrcode';
+import fastifyStatic from '@fastify/static';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { VerifyPage } from './views/verify-page.tsx';
 
 
@@ -90,7 +99,12 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
   const db: Db = issue.db;
   const { publicUrl, timeZone } = issue;
 
+  const resolve = createKeyResolver({ db, publicUrl });
+  const assets = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+
   return async (app) => {
+    await app.register(fastifyStatic, { root: assets, prefix: '/assets/documents/', decorateReply: false, index: false, maxAge: '1h', allowedPath: (file) => file !== '/sw.js' });
+
     // ----- the holder's certificates -----
 
     async function listItems(accountId: number) {
@@ -233,6 +247,78 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
       if (!request.account) return signIn(reply, `/certificates/${request.params.number}`);
       await withdrawShare(db, { accountId: request.account.id, issueNumber: request.params.number, withAccountId: request.params.account, requestId: request.id, ip: request.ip });
       return reply.redirect(`/certificates/${request.params.number}?shared=withdrawn`, 303);
+    });
+
+
+    // ----- the mobile ID -----
+
+    async function mobileIdPage(request: FastifyRequest, reply: FastifyReply, shown?: { token: string; expiresAt: Date; disclosed: string[] }, errors: Array<{ field: string; message: string }> = [], status = 200) {
+      const held = await currentMobileId(db, request.account!.id);
+      const ctx = await pageContext(request, reply, { form: true });
+      const name = held ? (JSON.parse(Buffer.from(held.row.credential_jwt.split('.')[1]!, 'base64url').toString('utf8')) as { credentialSubject: { name?: string } }).credentialSubject.name ?? '' : '';
+      const url = shown ? `${publicUrl.replace(/\/$/, '')}/mobile-id/check#${shown.token}` : '';
+      const svg = shown ? await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'L', margin: 4 }) : '';
+      reply.header('cache-control', 'no-store');
+      return reply.page(
+        h(MobileIdPage, { ctx, held: held ? { issueNumber: held.row.issue_number, status: held.status, name, validUntil: held.row.valid_until } : undefined, shown: shown ? { svg, url, expiresAt: shown.expiresAt, disclosed: shown.disclosed } : undefined, errors, timeZone }),
+        status,
+      );
+    }
+
+    app.get('/mobile-id', { schema: { hide: true } }, async (request, reply) => {
+      if (!request.account) return signIn(reply, request.url);
+      return mobileIdPage(request, reply);
+    });
+
+    app.post('/mobile-id', { schema: { hide: true } }, async (request, reply) => {
+      if (!request.account) return signIn(reply, '/mobile-id');
+      try {
+        await obtainMobileId({ ...issue, encryption: deps.encryption }, { accountId: request.account.id, lang: request.locale, today: todayIn(timeZone), requestId: request.id, ip: request.ip });
+      } catch (error) {
+        if (!isUserError(error) || (error.code === 'NOT_FOUND' && !error.messageKey.startsWith('documents.'))) throw error;
+        return mobileIdPage(request, reply, undefined, [{ field: 'disclose', message: request.t(error.messageKey) }], error.status);
+      }
+      return reply.redirect('/mobile-id', 303);
+    });
+
+    app.post(
+      '/mobile-id/present',
+      { schema: { hide: true, body: Type.Object({ disclose: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Array(Type.String({ maxLength: 20 }), { maxItems: 10 })])), _csrf: Type.Optional(Type.String()) }) } },
+      async (request, reply) => {
+        if (!request.account) return signIn(reply, '/mobile-id');
+        const disclose = request.body.disclose === undefined ? [] : [request.body.disclose].flat();
+        try {
+          const shown = await presentMobileId(issue, { accountId: request.account.id, disclose });
+          return mobileIdPage(request, reply, { ...shown, disclosed: disclose.filter((d) => ['birthDate', 'ageOver19', 'region'].includes(d)) });
+        } catch (error) {
+          if (!isUserError(error)) throw error;
+          return mobileIdPage(request, reply, undefined, [{ field: 'disclose', message: request.t(error.messageKey, error.details.params) }], error.status);
+        }
+      },
+    );
+
+    async function mobileIdKeyUrls(): Promise<string[]> {
+      const type = await findCertificateType(db, MOBILE_ID_TYPE);
+      const agency = type ? await findAgency(db, { id: type.agency_id }) : undefined;
+      return agency ? [`${issuerIdOf(publicUrl, agency.code)}/jwks.json`] : [];
+    }
+
+    app.get('/mobile-id/check', { schema: { hide: true } }, async (request, reply) => {
+      const ctx = await pageContext(request, reply);
+      return reply.page(h(MobileIdCheckPage, { ctx, token: '', keyUrls: await mobileIdKeyUrls(), timeZone }));
+    });
+
+    app.post('/mobile-id/check', { config: { csrf: false }, schema: { hide: true, body: Type.Object({ token: Type.String({ maxLength: 8000 }) }) } }, async (request, reply) => {
+      const token = request.body.token.trim().replace(/^.*#/, '');
+      const result = await checkMobileId({ db, resolve }, token, { accountId: request.account?.id, kind: verifierKindOf(request) });
+      const ctx = await pageContext(request, reply);
+      reply.header('cache-control', 'no-store');
+      return reply.page(h(MobileIdCheckPage, { ctx, token, result, keyUrls: await mobileIdKeyUrls(), timeZone }), result.outcome === 'invalid' ? 422 : 200);
+    });
+
+    // The service worker must be served from under the path it looks after.
+    app.get('/mobile-id/sw.js', { schema: { hide: true } }, async (_request, reply) => {
+      return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(path.join(assets, 'sw.js')));
     });
 
     // ----- verification, for everyone -----
