@@ -109,3 +109,46 @@ test('a resident gets a certificate, its QR leads to "valid", and after the agen
   await check.getByRole('heading', { name: 'This certificate has been revoked.' }).waitFor();
   await t.jobs.runDue();
 });
+
+test('a resident shows a mobile ID on a phone; a verifier who opened the check page once checks it with no connection', { skip }, async () => {
+  // A phone's screen: 360 CSS pixels at three device pixels each, as most phones have.
+  const phone = await browser.newContext({ bypassCSP: true, locale: 'ko-KR', viewport: { width: 360, height: 740 }, deviceScaleFactor: 3 });
+  const page = await phone.newPage();
+  await signInWithKeyboard(page, base, 'resident2', DEMO_PASSWORD);
+  await page.goto(`${base}/mobile-id?lang=ko`);
+  await page.getByRole('button', { name: '모바일 신분증 받기' }).press('Enter');
+  await page.getByRole('button', { name: 'QR 코드로 보여 주기' }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'mobile ID');
+  await page.getByRole('button', { name: 'QR 코드로 보여 주기' }).press('Enter');
+  const qr = page.getByRole('img', { name: '모바일 신분증 QR 코드' });
+  await qr.waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'mobile ID shown');
+  await page.screenshot({ path: `${SHOTS}/mobile-id-shown-360.png`, fullPage: true });
+  // The page as the phone shows it from the top (the sticky header would cover an element
+  // screenshot scrolled into view).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = await qr.boundingBox();
+  assert.ok(box);
+  const png = PNG.sync.read(await page.screenshot({ fullPage: true, clip: box, path: `${SHOTS}/mobile-id-qr.png` }));
+  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  assert.ok(code, 'the QR code on the phone screen can be read');
+  assert.match(code.data, new RegExp(`^${base}/mobile-id/check#[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
+
+  // The verifier opened the check page once, with a connection; now they have none.
+  const verifier = await browser.newContext({ bypassCSP: true, locale: 'en-GB', viewport: { width: 360, height: 740 } });
+  const check = await verifier.newPage();
+  await check.goto(`${base}/mobile-id/check?lang=en`);
+  await check.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await check.waitForFunction(() => Object.keys(localStorage).filter((k) => k.startsWith('nara.cache.')).length >= 3);
+  assert.deepEqual(await axeViolations(check), [], 'mobile ID check page');
+  await verifier.setOffline(true);
+  await check.goto(code.data);
+  await check.getByRole('heading', { name: '유효한 모바일 신분증입니다.' }).or(check.getByRole('heading', { name: 'This mobile ID is valid.' })).waitFor({ timeout: 15_000 });
+  await check.getByText(/No connection: checked with the saved keys|연결이 없어 저장된 정보로 확인했습니다/).waitFor();
+  const facts = await check.locator('.nara-fact').allTextContents();
+  assert.equal(facts.length, 3, 'name, aged 19 or over, and the time the code ends: nothing else');
+  await check.screenshot({ path: `${SHOTS}/mobile-id-checked-offline-360.png`, fullPage: true });
+  await verifier.setOffline(false);
+});

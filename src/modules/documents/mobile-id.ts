@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import { DomainError } from '../../platform/http/errors.ts';
@@ -67,17 +66,18 @@ export async function presentMobileId(deps: IssueDeps, o: { accountId: number; d
   const from = new Date(now);
   from.setMilliseconds(0);
   const until = new Date(from.getTime() + PRESENTATION_SECONDS * 1000);
-  const subject: Record<string, string> = { name: base.credentialSubject.name ?? '', photo: 'placeholder', mobileId: held.row.issue_number };
+  // Every character makes the QR code denser: only what the verifier needs goes in (the
+  // photo is a placeholder the check page draws; the status entries need no ids).
+  const subject: Record<string, string> = { name: base.credentialSubject.name ?? '', mobileId: held.row.issue_number };
   for (const key of DISCLOSABLE) if (o.disclose.includes(key) && base.credentialSubject[key] !== undefined) subject[key] = base.credentialSubject[key]!;
   const credential = {
     '@context': ['https://www.w3.org/ns/credentials/v2', contextUrlOf(deps.publicUrl)],
-    id: `urn:uuid:${randomUUID()}`,
     type: ['VerifiableCredential', 'NaraMobileIdPresentation'],
     issuer: issuerId,
     validFrom: from.toISOString().replace('.000Z', 'Z'),
     validUntil: until.toISOString().replace('.000Z', 'Z'),
     credentialSubject: subject,
-    credentialStatus: base.credentialStatus,
+    credentialStatus: (base.credentialStatus as Array<Record<string, unknown>>).map(({ id: _id, ...entry }) => entry),
   };
   const key = await deps.keys.signingKey(agency.id);
   return { token: await signCredential(credential, { privateKey: key.privateKey, kid: methodIdOf(issuerId, key.kid) }), expiresAt: until };

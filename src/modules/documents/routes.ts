@@ -300,7 +300,10 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
     async function mobileIdKeyUrls(): Promise<string[]> {
       const type = await findCertificateType(db, MOBILE_ID_TYPE);
       const agency = type ? await findAgency(db, { id: type.agency_id }) : undefined;
-      return agency ? [`${issuerIdOf(publicUrl, agency.code)}/jwks.json`] : [];
+      if (!agency) return [];
+      const issuer = issuerIdOf(publicUrl, agency.code);
+      // The first list's status too: most IDs are in it, and a check must work offline.
+      return [`${issuer}/jwks.json`, `${issuer}/status/0/revocation`, `${issuer}/status/0/suspension`];
     }
 
     app.get('/mobile-id/check', { schema: { hide: true } }, async (request, reply) => {

@@ -132,7 +132,7 @@
           show('valid', claims, notes);
         });
       });
-    }).catch(function () { show('invalid', null, notes); });
+    }).catch(function (error) { if (window.console) console.warn('mobile ID check failed', error); show('invalid', null, notes); });
   }
 
   var token = decodeURIComponent(location.hash.replace(/^#/, ''));
