@@ -19,6 +19,7 @@ import { createI18n } from './platform/i18n/i18n.ts';
 import { catalogues } from './app.ts';
 import { isServerRunning } from './platform/db/data-dir-lock.ts';
 import { runLogAudit, runLogMonitor } from './log-commands.ts';
+import { listIssuerKeys, rotateIssuerKey } from './modules/documents/index.ts';
 
 const run = promisify(execFile);
 
@@ -50,6 +51,9 @@ Commands:
                                   PostgreSQL: a pg_dump custom-format file
   restore --from FILE             replace the database with a backup (stop Nara first)
   doctor                          check configuration, database and migrations
+  issuer-key list --agency CODE   an agency's certificate signing keys (retired ones included), as JSON
+  issuer-key rotate --agency CODE retire the agency's signing key and make a new one; what the old key
+                                  signed stays verifiable (it stays published); prints the keys as JSON
   log audit [--json]              recompute the transparency log from the database and check every
                                   signed head and every logged record; exit code 1 on any problem
   log monitor --url URL [--state FILE] [--follow] [--interval SECONDS]
@@ -315,6 +319,23 @@ async function main() {
       }
       console.log(ok ? '\nEverything looks right.' : '\nSome checks failed.');
       if (!ok) process.exitCode = 1;
+      return;
+    }
+    case 'issuer-key': {
+      const [action, ...args] = rest;
+      if (action !== 'rotate' && action !== 'list') fail(`unknown issuer-key action ${action ?? '(none)'}\n\n${usage}`);
+      const { values } = parseArgs({ args, options: { agency: { type: 'string' } } });
+      if (!values.agency) fail(`--agency is required\n\n${usage}`);
+      await withDatabase(config, async ({ db }) => {
+        try {
+          const encryption = createFieldEncryption(config.dataKey);
+          const keys = action === 'rotate' ? (await rotateIssuerKey(db, encryption, values.agency!)).keys : await listIssuerKeys(db, values.agency!);
+          console.log(JSON.stringify(keys.map((k) => ({ kid: k.kid, created_at: k.createdAt, retired_at: k.retiredAt, jwk: k.publicJwk })), null, 2));
+        } catch (error) {
+          if (error instanceof DomainError && error.code === 'AGENCY_NOT_FOUND') fail(`no agency has the code ${values.agency}`);
+          throw error;
+        }
+      });
       return;
     }
     case 'log': {

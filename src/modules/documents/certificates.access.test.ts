@@ -198,6 +198,23 @@ test('approving a building permit issues the permit to the applicant, once', asy
   assert.equal((await t.database.db.selectFrom('certificates').select('id').where('type_code', '=', 'building-permit').execute()).length, 1);
 });
 
+test('after the agency rotates its key, what the old key signed still verifies, and new certificates carry the new key', async () => {
+  const before = (await t.app.inject({ method: 'GET', url: `/certificates/${issued}/credential`, headers: { cookie: resident1 } })).body;
+  const { rotateIssuerKey } = await import('./rotate-issuer-key.ts');
+  const { createFieldEncryption } = await import('../../platform/crypto/field-encryption.ts');
+  const rotated = await rotateIssuerKey(t.database.db, createFieldEncryption(t.config.dataKey), 'MOIS');
+  const jwks = (await t.app.inject({ method: 'GET', url: '/issuers/MOIS/jwks.json' })).json();
+  assert.ok(jwks.keys.length >= 2, 'the retired key stays published');
+  await compactVerify(before, createLocalJWKSet(jwks));
+  const controller = (await t.app.inject({ method: 'GET', url: '/issuers/MOIS' })).json();
+  assert.equal(controller.verificationMethod.length, jwks.keys.length);
+  assert.ok(controller.assertionMethod.includes(decodeProtectedHeader(before).kid));
+  // This instance looks for a new key at most a minute later; a fresh one at once.
+  const { createIssuerKeys } = await import('./issuer-keys.ts');
+  const key = await createIssuerKeys(t.database.db, createFieldEncryption(t.config.dataKey)).signingKey((await t.database.db.selectFrom('agencies').select('id').where('code', '=', 'MOIS').executeTakeFirstOrThrow()).id);
+  assert.equal(key.kid, rotated.kid);
+});
+
 test('nobody can alter or delete an issued certificate, not even through the database', async () => {
   await assert.rejects(t.database.db.updateTable('certificates').set({ lang: 'en' }).execute(), /append-only/);
   await assert.rejects(t.database.db.deleteFrom('certificate_status_changes').execute(), /append-only/);

@@ -9,6 +9,7 @@ export { createStatusLists } from './publish-status-list.ts';
 export { createCertificateRenderer } from './certificate-renderer.ts';
 export { seedCertificateTypes } from './certificate-types.ts';
 export { issueOnApproval } from './issue-on-approval.ts';
+export { rotateIssuerKey, listIssuerKeys } from './rotate-issuer-key.ts';
 
 export const documentsMigrations = { owner: 'documents', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
 export const documentsMenu = [

@@ -36,8 +36,11 @@ async function newKeyRow(agencyId: number, encryption: FieldEncryption) {
  * held in memory once decrypted. Rotation retires the current key (it stays published, so
  * what it signed stays verifiable) and makes a new one.
  */
+/** How long an instance signs with the key it loaded before looking again (a rotation elsewhere). */
+const RECHECK_MS = 60_000;
+
 export function createIssuerKeys(db: Db, encryption: FieldEncryption) {
-  const loaded = new Map<number, Promise<SigningKey>>();
+  const loaded = new Map<number, { at: number; key: Promise<SigningKey> }>();
 
   async function load(agencyId: number): Promise<SigningKey> {
     const active = () => db.selectFrom('issuer_keys').selectAll().where('agency_id', '=', agencyId).where('retired_at', 'is', null).executeTakeFirst();
@@ -55,14 +58,13 @@ export function createIssuerKeys(db: Db, encryption: FieldEncryption) {
   return {
     /** The key that signs for the agency now. */
     signingKey(agencyId: number): Promise<SigningKey> {
-      let key = loaded.get(agencyId);
-      if (!key) {
-        key = load(agencyId).catch((error: unknown) => {
-          loaded.delete(agencyId);
-          throw error;
-        });
-        loaded.set(agencyId, key);
-      }
+      const hit = loaded.get(agencyId);
+      if (hit && Date.now() - hit.at < RECHECK_MS) return hit.key;
+      const key = load(agencyId).catch((error: unknown) => {
+        loaded.delete(agencyId);
+        throw error;
+      });
+      loaded.set(agencyId, { at: Date.now(), key });
       return key;
     },
     /**
