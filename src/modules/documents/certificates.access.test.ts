@@ -215,6 +215,25 @@ test('after the agency rotates its key, what the old key signed still verifies, 
   assert.equal(key.kid, rotated.kid);
 });
 
+test("a business's representative gets its registration certificate; not for a business they do not represent", async () => {
+  const { hashPassword } = await import('../identity/passwords.ts');
+  const { insertAccount } = await import('../identity/repository.ts');
+  const [mine, theirs] = await t.database.db.selectFrom('businesses').select(['id', 'registration_no', 'representative_resident_id']).orderBy('id').limit(2).execute();
+  const ceo = await insertAccount(t.database.db, { kind: 'resident', username: 'ceo.docs', displayName: 'CEO', email: 'ceo.docs@example.kr', passwordHash: await hashPassword('bright harbour lights'), residentId: mine!.representative_resident_id });
+  await t.database.db.insertInto('business_links').values({ account_id: ceo, business_id: mine!.id }).execute();
+  const cookie = await signIn(t.app, 'ceo.docs', 'bright harbour lights');
+  const page = await t.app.inject({ method: 'GET', url: '/certificates/request/business-registration', headers: { cookie } });
+  assert.match(page.body, new RegExp(mine!.registration_no));
+  const notMine = await post(cookie, '/certificates/request/business-registration', '/certificates/request/business-registration', { lang: 'en', businessId: String(theirs!.id) });
+  assert.equal(notMine.statusCode, 403);
+  const res = await post(cookie, '/certificates/request/business-registration', '/certificates/request/business-registration', { lang: 'en', businessId: String(mine!.id) });
+  assert.equal(res.statusCode, 303, res.body);
+  const number = /\/certificates\/([\d-]+)\?/.exec(String(res.headers.location))![1]!;
+  const vc = (await t.app.inject({ method: 'GET', url: `/certificates/${number}/credential`, headers: { cookie } })).body;
+  assert.equal(payloadOf(vc).credentialSubject.registrationNo, mine!.registration_no);
+  assert.match(payloadOf(vc).issuer.id, /\/issuers\/NTS$/);
+});
+
 test('nobody can alter or delete an issued certificate, not even through the database', async () => {
   await assert.rejects(t.database.db.updateTable('certificates').set({ lang: 'en' }).execute(), /append-only/);
   await assert.rejects(t.database.db.deleteFrom('certificate_status_changes').execute(), /append-only/);
