@@ -31,6 +31,13 @@
     h.textContent = say(outcome);
     box.appendChild(h);
     if (claims) {
+      // Where the registered photo goes: the verifier compares it with the person.
+      var photo = document.createElement('div');
+      photo.className = 'nara-photo';
+      photo.setAttribute('role', 'img');
+      photo.setAttribute('aria-label', say('photo'));
+      photo.textContent = say('photo');
+      box.appendChild(photo);
       var dl = document.createElement('dl');
       dl.className = 'nara-dl nara-facts';
       Object.keys(claims).forEach(function (k) {

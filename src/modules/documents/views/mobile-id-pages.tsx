@@ -102,9 +102,9 @@ export function MobileIdCheckPage({ ctx, result, token, keyUrls, timeZone }: Mob
   const { t, locale } = ctx;
   const text = JSON.stringify(
     Object.fromEntries(
-      ['checking', 'valid', 'expired', 'revoked', 'suspended', 'invalid', 'offline', 'statusAsOf', 'noKeys', 'noCrypto', 'expiresAt', 'name', 'birthDate', 'ageOver19', 'region'].map((k) => [
+      ['checking', 'valid', 'expired', 'revoked', 'suspended', 'invalid', 'offline', 'statusAsOf', 'noKeys', 'noCrypto', 'expiresAt', 'name', 'birthDate', 'ageOver19', 'region', 'photo'].map((k) => [
         k,
-        ['name', 'birthDate', 'ageOver19', 'region'].includes(k) ? t(k === 'name' ? 'documents.holder' : `documents.mobileId.claim.${k}`) : t(`documents.mobileId.check.${k}`),
+        k === 'photo' ? t('documents.mobileId.photo') : ['name', 'birthDate', 'ageOver19', 'region'].includes(k) ? t(k === 'name' ? 'documents.holder' : `documents.mobileId.claim.${k}`) : t(`documents.mobileId.check.${k}`),
       ]),
     ),
   );
@@ -116,6 +116,11 @@ export function MobileIdCheckPage({ ctx, result, token, keyUrls, timeZone }: Mob
         {result ? (
           <>
             <h2 class="nara-verify-outcome">{t(`documents.mobileId.check.${result.outcome}`)}</h2>
+            {result.claims ? (
+              <div class="nara-photo" role="img" aria-label={t('documents.mobileId.photo')}>
+                {t('documents.mobileId.photo')}
+              </div>
+            ) : null}
             {result.claims ? (
               <dl class="nara-dl nara-facts">
                 {Object.entries(result.claims).map(([k, v]) => (
