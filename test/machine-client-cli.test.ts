@@ -1,19 +1,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { cliRunner } from './support/cli.ts';
 
 // Registering an agency's system from the operator's tool, run as operators run it.
-const dataDir = mkdtempSync(path.join(tmpdir(), 'nara-machine-cli-'));
-
-function nara(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, DEMO_RESIDENTS: '20', LOG_LEVEL: 'silent' };
-  delete env.DATABASE_URL;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env, encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, out: `${result.stdout}${result.stderr}` };
-}
+const nara = cliRunner('machine-cli');
 
 before(() => {
   const seeded = nara('seed');

@@ -142,3 +142,15 @@ export async function signIn(app: FastifyInstance, username: string, password = 
   if (response.headers.location === '/sign-in/second-factor') cookie = await passSecondFactor(app, username, cookie);
   return cookie;
 }
+
+/**
+ * Submits a form as a browser would: opens the page that carries it (for the session's CSRF
+ * token), then posts the fields, repeating a name for each value of a list.
+ */
+export async function postForm(app: FastifyInstance, cookie: string, pageUrl: string, url: string, fields: Record<string, string | string[]>): Promise<LightMyRequestResponse> {
+  const page = await app.inject({ method: 'GET', url: pageUrl, headers: { cookie } });
+  const body = new URLSearchParams();
+  body.append('_csrf', csrfFrom(page.body));
+  for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(name, one);
+  return app.inject({ method: 'POST', url, headers: { cookie: cookiesFrom(page, cookie), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
+}

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
-import { testApp, signIn, csrfFrom, cookiesFrom, type TestApp } from '../../../test/support/test-app.ts';
+import { testApp, signIn, postForm, type TestApp } from '../../../test/support/test-app.ts';
 import { bitAt, decodeStatusList } from './status-list.ts';
 
 // Certificates: who may request, download, share, revoke; what anyone sees when verifying.
@@ -12,14 +12,7 @@ before(async () => {
 });
 after(async () => t.close());
 
-async function post(cookie: string, pageUrl: string, url: string, fields: Record<string, string | string[]>) {
-  const page = await t.app.inject({ method: 'GET', url: pageUrl, headers: { cookie } });
-  const c = cookiesFrom(page, cookie);
-  const body = new URLSearchParams();
-  body.append('_csrf', csrfFrom(page.body));
-  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-  return t.app.inject({ method: 'POST', url, headers: { cookie: c, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
-}
+const post = (cookie: string, pageUrl: string, url: string, fields: Record<string, string | string[]>) => postForm(t.app, cookie, pageUrl, url, fields);
 
 const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, any>;
 

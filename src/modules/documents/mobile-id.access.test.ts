@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, signIn, csrfFrom, cookiesFrom, type TestApp } from '../../../test/support/test-app.ts';
+import { testApp, signIn, postForm, type TestApp } from '../../../test/support/test-app.ts';
 import { createFieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import { createIssuerKeys, issuerIdOf, methodIdOf } from './issuer-keys.ts';
 import { signCredential } from './vc-jose.ts';
@@ -14,14 +14,7 @@ before(async () => {
 });
 after(async () => t.close());
 
-async function post(cookie: string, pageUrl: string, url: string, fields: Record<string, string | string[]>) {
-  const page = await t.app.inject({ method: 'GET', url: pageUrl, headers: { cookie } });
-  const c = cookiesFrom(page, cookie);
-  const body = new URLSearchParams();
-  body.append('_csrf', csrfFrom(page.body));
-  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-  return t.app.inject({ method: 'POST', url, headers: { cookie: c, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
-}
+const post = (cookie: string, pageUrl: string, url: string, fields: Record<string, string | string[]>) => postForm(t.app, cookie, pageUrl, url, fields);
 
 const check = (token: string) => t.app.inject({ method: 'POST', url: '/mobile-id/check?lang=en', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ token }).toString() });
 
