@@ -24,7 +24,7 @@ import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessag
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
 import { catalogueMessages, catalogueMigrations, catalogueRoutes } from './modules/catalogue/index.ts';
 import { createTransparencyLog, transparencyMessages, transparencyMigrations, transparencyRoutes } from './modules/transparency/index.ts';
-import { createCertificateRenderer, createIssuerKeys, createStatusLists, createVerifier, documentRoutes, documentsMenu, documentsMessages, documentsMigrations, issueOnApproval } from './modules/documents/index.ts';
+import { createCertificateRenderer, createVerificationLog, createIssuerKeys, createStatusLists, createVerifier, documentRoutes, documentsMenu, documentsMessages, documentsMigrations, issueOnApproval } from './modules/documents/index.ts';
 import { stepRecords, APPROVED_QUEUE, SCAN_QUEUE, createAttachmentScanner, govstackRoutes, applicationApiRoutes, applicationMenu, applicationMessages, applicationMigrations, applicationRoutes, createStepEvents, escalateOverdue, serviceFigures } from './modules/applications/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -87,6 +87,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const devMailbox = !production && transport.kind === 'dev-mailbox';
   const issuerKeys = createIssuerKeys(db, encryption);
   const renderer = createCertificateRenderer({ size: config.renderWorkers });
+  const verificationLog = createVerificationLog(db, { onError: (err) => app.log.warn({ err }, 'could not record certificate verifications; retrying') });
   const issueDeps = { db, keys: issuerKeys, render: (view: Parameters<typeof renderer.render>[0]) => renderer.render(view), i18n, publicUrl: config.publicUrl, timeZone: config.timeZone };
   const transparencyLog = createTransparencyLog({ db, encryption, intervalMs: config.logIntervalMs, log: app.log, sources: [stepRecords] });
 
@@ -178,7 +179,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     documentRoutes({
       issue: issueDeps,
       encryption,
-      verifier: createVerifier({ db, publicUrl: config.publicUrl }),
+      verifier: createVerifier({ db, publicUrl: config.publicUrl, log: verificationLog }),
+      verificationLog,
       statusLists: createStatusLists({ db, keys: issuerKeys, publicUrl: config.publicUrl }),
       pageContext,
       authenticateMachine: createMachineAuthenticator({ db, oidc: openId.oidc }),
@@ -209,6 +211,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     await transparencyLog.stop();
     await jobs.stop();
     await renderer.close();
+    await verificationLog.close();
     transport.close();
   });
 

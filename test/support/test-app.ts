@@ -154,3 +154,12 @@ export async function postForm(app: FastifyInstance, cookie: string, pageUrl: st
   for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(name, one);
   return app.inject({ method: 'POST', url, headers: { cookie: cookiesFrom(page, cookie), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
 }
+
+/** Waits (up to five seconds) until `check` answers true: for what the app writes a moment later. */
+export async function eventually(check: () => Promise<boolean>, what = 'the condition'): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what} did not happen within five seconds`);
+}

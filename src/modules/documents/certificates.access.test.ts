@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
-import { testApp, signIn, postForm, type TestApp } from '../../../test/support/test-app.ts';
+import { testApp, signIn, postForm, eventually, type TestApp } from '../../../test/support/test-app.ts';
 import { bitAt, decodeStatusList } from './status-list.ts';
 
 // Certificates: who may request, download, share, revoke; what anyone sees when verifying.
@@ -80,8 +80,11 @@ test('anyone can check a certificate by its number without signing in, and the h
   assert.match(page.body, /This certificate is valid/);
   const api = await t.app.inject({ method: 'GET', url: `/api/v1/certificates/${issued}/verification` });
   assert.equal(api.json().outcome, 'valid');
+  // Verifications are recorded in batches, within a fraction of a second.
+  const recorded = () => t.database.db.selectFrom('certificate_verifications').select(['verifier_kind', 'channel']).execute();
+  await eventually(async () => (await recorded()).length >= 2, 'recording both verifications');
   const holderView = await t.app.inject({ method: 'GET', url: `/certificates/${issued}`, headers: { cookie: resident1, 'accept-language': 'en' } });
-  const rows = await t.database.db.selectFrom('certificate_verifications').select(['verifier_kind', 'channel']).execute();
+  const rows = await recorded();
   assert.ok(rows.some((r) => r.verifier_kind === 'anonymous' && r.channel === 'page'));
   assert.ok(rows.some((r) => r.channel === 'api'));
   assert.doesNotMatch(holderView.body, /Nobody has checked it yet/);

@@ -26,7 +26,7 @@ export interface ChangeStatusOptions {
  * @throws DomainError NOT_FOUND (also for another agency's certificate), FORBIDDEN (no such
  *   role), VALIDATION_FAILED (no reason), ACTION_NOT_ALLOWED (409, with the allowed actions)
  */
-export async function changeCertificateStatus(db: Db, o: ChangeStatusOptions): Promise<{ status: CertificateStatus; agencyId: number; statusList: number }> {
+export async function changeCertificateStatus(db: Db, o: ChangeStatusOptions): Promise<{ status: CertificateStatus; certificateId: number; agencyId: number; statusList: number }> {
   const actor = await loadActor(db, o.accountId);
   const cert = await findCertificate(db, o.issueNumber);
   if (!cert || !actor || actor.kind !== 'official' || actor.agencyId !== cert.agency_id) throw new DomainError('NOT_FOUND');
@@ -52,6 +52,6 @@ export async function changeCertificateStatus(db: Db, o: ChangeStatusOptions): P
     });
     const after = statusOf([...changes, { action: o.action }], cert.valid_until, now);
     await notify(tx, { accountId: cert.holder_account_id, template: `documents.notice.${o.action}`, params: { issueNumber: cert.issue_number, reason }, link: `/certificates/${cert.issue_number}`, email: true });
-    return { status: after, agencyId: cert.agency_id, statusList: cert.status_list };
+    return { status: after, certificateId: cert.id, agencyId: cert.agency_id, statusList: cert.status_list };
   });
 }

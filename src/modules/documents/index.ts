@@ -6,6 +6,7 @@ export { documentRoutes, type DocumentRouteDeps, type MachineClient } from './ro
 export { createIssuerKeys, type IssuerKeys } from './issuer-keys.ts';
 export { createVerifier, type Verifier } from './verify-certificate.ts';
 export { createStatusLists } from './publish-status-list.ts';
+export { createVerificationLog, type VerificationLog } from './verification-log.ts';
 export { createCertificateRenderer } from './certificate-renderer.ts';
 export { seedCertificateTypes } from './certificate-types.ts';
 export { issueOnApproval } from './issue-on-approval.ts';

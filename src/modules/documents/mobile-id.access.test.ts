@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, signIn, postForm, type TestApp } from '../../../test/support/test-app.ts';
+import { testApp, signIn, postForm, eventually, type TestApp } from '../../../test/support/test-app.ts';
 import { createFieldEncryption } from '../../platform/crypto/field-encryption.ts';
 import { createIssuerKeys, issuerIdOf, methodIdOf } from './issuer-keys.ts';
 import { signCredential } from './vc-jose.ts';
@@ -36,7 +36,9 @@ test('a resident gets a mobile ID and shows only that they are over 19, with the
   assert.match(res.body, /This mobile ID is valid/);
   assert.match(res.body, /Aged 19 or over/);
   assert.doesNotMatch(res.body, /<dt>Date of birth<\/dt>/, 'the birth date was not chosen, so it is not there');
-  const seen = await t.database.db.selectFrom('certificate_verifications').select(['channel', 'verifier_kind']).execute();
+  const seenNow = () => t.database.db.selectFrom('certificate_verifications').select(['channel', 'verifier_kind']).execute();
+  await eventually(async () => (await seenNow()).length > 0, 'recording the check');
+  const seen = await seenNow();
   assert.deepEqual(seen, [{ channel: 'mobile-id', verifier_kind: 'anonymous' }], 'the holder will see the check');
 });
 

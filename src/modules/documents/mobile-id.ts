@@ -6,7 +6,8 @@ import { findCertificateType, MOBILE_ID_TYPE } from './certificate-types.ts';
 import { gatherFacts } from './gather-facts.ts';
 import { contextUrlOf, issueCertificate, type IssueDeps } from './issue-certificate.ts';
 import { issuerIdOf, methodIdOf } from './issuer-keys.ts';
-import { recordVerification, statusChangesOf, type CertificateRow } from './repository.ts';
+import { statusChangesOf, type CertificateRow } from './repository.ts';
+import type { VerificationLog } from './verification-log.ts';
 import { signCredential, verifyCredentialJwt } from './vc-jose.ts';
 import type { KeyResolver } from './verify-certificate.ts';
 import { statusOf, type CertificateStatus } from './workflow.ts';
@@ -93,7 +94,7 @@ export interface MobileIdCheck {
  * A verifier's check of a shown mobile ID on the server (the page's script checks the same
  * offline with cached keys): signature, the three-minute window, the ID's status.
  */
-export async function checkMobileId(deps: { db: IssueDeps['db']; resolve: KeyResolver }, token: string, who: { accountId?: number | undefined; kind: 'anonymous' | 'resident' | 'official' | 'machine' }): Promise<MobileIdCheck> {
+export async function checkMobileId(deps: { db: IssueDeps['db']; resolve: KeyResolver; log: VerificationLog }, token: string, who: { accountId?: number | undefined; kind: 'anonymous' | 'resident' | 'official' | 'machine' }): Promise<MobileIdCheck> {
   const result = await verifyCredentialJwt(token.trim(), async (header) => (await deps.resolve(header.kid))?.key);
   if (!result.ok) return { outcome: result.code === 'EXPIRED' ? 'expired' : 'invalid' };
   const credential = result.credential as { type: string[]; validUntil: string; credentialSubject: Record<string, string> };
@@ -103,7 +104,7 @@ export async function checkMobileId(deps: { db: IssueDeps['db']; resolve: KeyRes
   if (!row) return { outcome: 'invalid' };
   const status = statusOf((await statusChangesOf(deps.db, [row.id])).get(row.id) ?? [], row.valid_until, new Date());
   const outcome = status === 'valid' ? 'valid' : status;
-  if (who.accountId !== row.holder_account_id) await recordVerification(deps.db, { certificate_id: row.id, channel: 'mobile-id', verifier_kind: who.kind, outcome });
+  if (who.accountId !== row.holder_account_id) deps.log.record({ certificate_id: row.id, channel: 'mobile-id', verifier_kind: who.kind, outcome });
   const { mobileId: _id, photo: _photo, ...claims } = credential.credentialSubject;
   return { outcome, claims, expiresAt: credential.validUntil };
 }

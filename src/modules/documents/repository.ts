@@ -38,10 +38,6 @@ export async function statusChangesOf(db: Executor, certificateIds: number[]): P
   return byId;
 }
 
-export async function recordVerification(db: Executor, v: Pick<Selectable<CertificateVerificationsTable>, 'certificate_id' | 'channel' | 'verifier_kind' | 'outcome'>): Promise<void> {
-  await db.insertInto('certificate_verifications').values(v).execute();
-}
-
 export async function verificationsOf(db: Executor, certificateIds: number[], limit = 100): Promise<Array<Selectable<CertificateVerificationsTable>>> {
   if (certificateIds.length === 0) return [];
   return db.selectFrom('certificate_verifications').selectAll().where('certificate_id', 'in', certificateIds).orderBy('verified_at', 'desc').orderBy('id', 'desc').limit(limit).execute();

@@ -13,6 +13,7 @@ import { findCertificateType, requestableTypes } from './certificate-types.ts';
 import { contextUrlOf, type IssueDeps } from './issue-certificate.ts';
 import { controllerDocumentOf, issuerIdOf, jwksOf, methodIdOf, publishedKeys } from './issuer-keys.ts';
 import type { StatusLists } from './publish-status-list.ts';
+import type { VerificationLog } from './verification-log.ts';
 import { certificatePdf, certificatesOf, findCertificate, normalizeIssueNumber, statusChangesOf, verificationsOf } from './repository.ts';
 import { requestCertificate } from './request-certificate.ts';
 import { mayDownload, shareCertificate, sharesOf, withdrawShare } from './share-certificate.ts';
@@ -45,6 +46,7 @@ export interface DocumentRouteDeps {
   issue: IssueDeps;
   encryption: FieldEncryption;
   verifier: Verifier;
+  verificationLog: VerificationLog;
   statusLists: StatusLists;
   pageContext: PageContextFactory;
   /** a machine client's bearer token, checked by the OpenID Provider */
@@ -313,7 +315,7 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
 
     app.post('/mobile-id/check', { config: { csrf: false }, schema: { hide: true, body: Type.Object({ token: Type.String({ maxLength: 8000 }) }) } }, async (request, reply) => {
       const token = request.body.token.trim().replace(/^.*#/, '');
-      const result = await checkMobileId({ db, resolve }, token, { accountId: request.account?.id, kind: verifierKindOf(request) });
+      const result = await checkMobileId({ db, resolve, log: deps.verificationLog }, token, { accountId: request.account?.id, kind: verifierKindOf(request) });
       const ctx = await pageContext(request, reply);
       reply.header('cache-control', 'no-store');
       return reply.page(h(MobileIdCheckPage, { ctx, token, result, keyUrls: await mobileIdKeyUrls(), timeZone }), result.outcome === 'invalid' ? 422 : 200);
@@ -363,6 +365,7 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
         try {
           const changed = await changeCertificateStatus(db, { accountId: request.account.id, issueNumber: request.params.number, action: request.body.action, reason: request.body.reason, requestId: request.id, ip: request.ip });
           statusLists.changed(changed.agencyId, changed.statusList);
+          verifier.changed(changed.certificateId);
           return reply.redirect(`/verify/${normalizeIssueNumber(request.params.number)}?done=1`, 303);
         } catch (error) {
           if (!isUserError(error) || error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN') throw error;

@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { LocalText } from '../../platform/db/schema.ts';
 import { findAgency } from '../identity/index.ts';
 import { findCertificateType, type CertificateType } from './certificate-types.ts';
 import { issuerIdOf, publicKeyOf } from './issuer-keys.ts';
-import { findCertificate, recordVerification, statusChangesOf, type CertificateRow } from './repository.ts';
+import { findCertificate, normalizeIssueNumber, statusChangesOf, type CertificateRow, type StatusChangeRow } from './repository.ts';
+import type { VerificationLog } from './verification-log.ts';
 import { verifyCredentialJwt } from './vc-jose.ts';
 import { statusOf, type CertificateStatus } from './workflow.ts';
 
@@ -41,6 +41,9 @@ export interface VerifyDeps {
   publicUrl: string;
 }
 
+/** How long a verifier trusts a certificate's status as read; the status lists' cache is the same. */
+export const STATUS_CACHE_MS = 5_000;
+
 /**
  * Resolves a JWS `kid` (`<issuer URL>#<thumbprint>`) to the agency's public key, if Nara
  * issued with it. Keys never change once made, so each is read once.
@@ -69,6 +72,8 @@ export type KeyResolver = ReturnType<typeof createKeyResolver>;
 export interface Verifier {
   byIssueNumber(issueNumber: string, who: { accountId?: number | undefined; kind: VerifierKind; channel: Channel }): Promise<Verification>;
   byCredential(jwt: string, who: { accountId?: number | undefined; kind: VerifierKind; channel: Channel }): Promise<Verification>;
+  /** a status change on this instance: the next verification reads it at once */
+  changed(certificateId: number): void;
 }
 
 /**
@@ -76,8 +81,40 @@ export interface Verifier {
  * not trusted), then the certificate's status. Each verification by someone other than the
  * holder is recorded for the holder to see.
  */
-export function createVerifier(deps: VerifyDeps): Verifier {
+export function createVerifier(deps: VerifyDeps & { log: VerificationLog }): Verifier {
   const { db } = deps;
+  // Issued certificates never change (append-only), so a row once read is kept; only their
+  // status changes, and it is read again after a few seconds (at once after a change here).
+  const rows = new Map<string, CertificateRow>();
+  const statuses = new Map<number, { at: number; changes: StatusChangeRow[] }>();
+  const agencies = new Map<number, { at: number; agency: Awaited<ReturnType<typeof findAgency>> }>();
+  const rowOf = async (typed: string) => {
+    const issueNumber = normalizeIssueNumber(typed);
+    if (!issueNumber) return undefined;
+    const hit = rows.get(issueNumber);
+    if (hit) return hit;
+    const row = await findCertificate(db, issueNumber);
+    if (row) {
+      if (rows.size >= 20_000) rows.delete(rows.keys().next().value!);
+      rows.set(issueNumber, row);
+    }
+    return row;
+  };
+  const changesOf = async (id: number) => {
+    const hit = statuses.get(id);
+    if (hit && Date.now() - hit.at < STATUS_CACHE_MS) return hit.changes;
+    const changes = (await statusChangesOf(db, [id])).get(id) ?? [];
+    if (statuses.size >= 20_000) statuses.clear();
+    statuses.set(id, { at: Date.now(), changes });
+    return changes;
+  };
+  const agencyOf = async (id: number) => {
+    const hit = agencies.get(id);
+    if (hit && Date.now() - hit.at < 60_000) return hit.agency;
+    const agency = await findAgency(db, { id });
+    agencies.set(id, { at: Date.now(), agency });
+    return agency;
+  };
   const resolve = createKeyResolver(deps);
   const types = new Map<string, { at: number; type: CertificateType | undefined }>();
   const typeOf = async (code: string) => {
@@ -92,15 +129,14 @@ export function createVerifier(deps: VerifyDeps): Verifier {
   const verifyJwt = (jwt: string, checkValidity = false) => verifyCredentialJwt(jwt, async (header) => (await resolve(header.kid))?.key, { checkValidity });
 
   async function check(row: CertificateRow, result: Awaited<ReturnType<typeof verifyJwt>>, who: { accountId?: number | undefined; kind: VerifierKind; channel: Channel }): Promise<Verification> {
-    const [{ now }] = (await sql<{ now: Date }>`select now() as now`.execute(db)).rows as [{ now: Date }];
     let verification: Verification;
     if (!result.ok) verification = { outcome: 'invalid', problem: result.code };
     else {
-      const changes = (await statusChangesOf(db, [row.id])).get(row.id) ?? [];
-      const outcome = statusOf(changes, row.valid_until, now);
+      const changes = await changesOf(row.id);
+      const outcome = statusOf(changes, row.valid_until, new Date());
       const credential = result.credential as { issuer: { id: string; name?: string }; name?: string; validFrom: string; validUntil: string; credentialSubject: Record<string, string> };
       const type = await typeOf(row.type_code);
-      const agency = await findAgency(db, { id: row.agency_id });
+      const agency = await agencyOf(row.agency_id);
       const subject = credential.credentialSubject;
       const facts = (type?.fields ?? []).filter((f) => typeof subject[f.key] === 'string').map((f) => ({ key: f.key, label: f.label, value: subject[f.key]! }));
       verification = {
@@ -119,14 +155,14 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       };
     }
     if (who.accountId !== row.holder_account_id) {
-      await recordVerification(db, { certificate_id: row.id, channel: who.channel, verifier_kind: who.kind, outcome: verification.outcome === 'unknown' ? 'invalid' : verification.outcome });
+      deps.log.record({ certificate_id: row.id, channel: who.channel, verifier_kind: who.kind, outcome: verification.outcome === 'unknown' ? 'invalid' : verification.outcome });
     }
     return verification;
   }
 
   return {
     async byIssueNumber(issueNumber, who) {
-      const row = await findCertificate(db, issueNumber);
+      const row = await rowOf(issueNumber);
       if (!row) return { outcome: 'unknown' };
       return check(row, await verifyJwt(row.credential_jwt), who);
     },
@@ -136,7 +172,7 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       // A credential Nara issued names its verification page; its status is Nara's to say.
       const id = (result.credential as { id?: unknown }).id;
       const number = typeof id === 'string' ? /\/verify\/([\d-]{19})$/.exec(id)?.[1] : undefined;
-      const row = number ? await findCertificate(db, number) : undefined;
+      const row = number ? await rowOf(number) : undefined;
       if (!row) {
         // Signed by an agency's key but not a certificate (issued through the VC-API): the
         // signature and its dates are all there is to check.
@@ -147,6 +183,9 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       // The credential presented must be the one issued, byte for byte.
       if (row.credential_jwt !== jwt) return { outcome: 'invalid', problem: 'NOT_AS_ISSUED' };
       return check(row, result, who);
+    },
+    changed(certificateId) {
+      statuses.delete(certificateId);
     },
   };
 }
