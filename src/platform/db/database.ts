@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { startPGliteThread, type PGliteSession } from './pglite-thread.ts';
 import type { DB } from './schema.ts';
+import { pgliteParsers, pgliteSerializers } from './pglite-types.ts';
 
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
@@ -92,7 +93,7 @@ async function openPGliteThread(dataDir: string): Promise<Database> {
 
 async function openPGlite(dataDir: string): Promise<Database> {
   const pgdata = pgdataOf(dataDir);
-  const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: { [INT8]: parseInt8, [DATE]: asText } });
+  const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
   return embedded(pglite, true, {
     pglite,
     dumpDataDir: () => pglite.dumpDataDir('gzip'),

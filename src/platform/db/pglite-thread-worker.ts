@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { lowerThreadPriority } from '../threads/thread-priority.ts';
+import { pgliteParsers, pgliteSerializers } from './pglite-types.ts';
 
 export type ThreadRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[] }
@@ -16,15 +17,13 @@ export type ThreadResponse =
   | { id: number; ok: false; error: Record<string, unknown> };
 
 const { dataDir } = workerData as { dataDir: string | undefined };
-const INT8 = 20;
-const DATE = 1082; // kept as `YYYY-MM-DD`, as in database.ts
 
 // Below the HTTP thread, above password hashing: a request's queries come before the next
 // request's hashing, and a health check comes before both.
 lowerThreadPriority(5);
 
 async function main() {
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: { [INT8]: (value: string) => Number(value), [DATE]: (value: string) => value } });
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
   const port = parentPort!;
   port.on('message', async (request: ThreadRequest) => {
     let response: ThreadResponse;

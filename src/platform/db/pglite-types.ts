@@ -1,0 +1,14 @@
+/** How the embedded database reads and writes the types whose defaults do not suit Nara. */
+const INT8 = 20;
+// A `date` is a calendar day, not an instant: kept as `YYYY-MM-DD` rather than a Date at
+// some zone's midnight.
+const DATE = 1082;
+const BYTEA = 17;
+
+export const pgliteParsers = { [INT8]: (value: string) => Number(value), [DATE]: (value: string) => value };
+
+/**
+ * PGlite's own bytea writer builds the hex text a byte at a time: 22 ms for an 80 KB
+ * certificate PDF, against 7 ms through Buffer's hex encoder (same text, same result).
+ */
+export const pgliteSerializers = { [BYTEA]: (value: Uint8Array) => `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}` };
