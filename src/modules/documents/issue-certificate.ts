@@ -63,18 +63,21 @@ export function titleOf(type: CertificateType, omitted: string[]): { title: Loca
   return { title: abridged.title, variant: abridged.code };
 }
 
-/** A free bit in the agency's current status list, drawn at random. */
-async function allocateStatus(tx: Executor, agencyId: number): Promise<{ list: number; index: number }> {
-  const { n } = await tx.selectFrom('certificates').select((eb) => eb.fn.countAll<string>().as('n')).where('agency_id', '=', agencyId).executeTakeFirstOrThrow();
-  const list = Math.floor(Number(n) / LIST_FILL);
-  for (;;) {
-    const candidates = Array.from({ length: 16 }, () => randomInt(0, LIST_FILL * 2));
-    const taken = new Set(
-      (await tx.selectFrom('certificates').select('status_index').where('agency_id', '=', agencyId).where('status_list', '=', list).where('status_index', 'in', candidates).execute()).map((r) => r.status_index),
-    );
-    const free = candidates.find((c) => !taken.has(c));
-    if (free !== undefined) return { list, index: free };
-  }
+/**
+ * A free bit in the agency's current status list, drawn at random. The current list is the
+ * highest in use (an index lookup, however many certificates there are); when more than half
+ * of a random draw is taken, the list is half full and the next one is opened.
+ */
+async function allocateStatus(db: Executor, agencyId: number): Promise<{ list: number; index: number }> {
+  const highest = await db.selectFrom('certificates').select((eb) => eb.fn.max('status_list').as('list')).where('agency_id', '=', agencyId).executeTakeFirst();
+  const list = Number(highest?.list ?? 0);
+  const candidates = Array.from({ length: 16 }, () => randomInt(0, LIST_FILL * 2));
+  const taken = new Set(
+    (await db.selectFrom('certificates').select('status_index').where('agency_id', '=', agencyId).where('status_list', '=', list).where('status_index', 'in', candidates).execute()).map((r) => r.status_index),
+  );
+  const free = candidates.filter((c) => !taken.has(c));
+  if (taken.size > candidates.length / 2 || free.length === 0) return { list: list + 1, index: candidates[0]! };
+  return { list, index: free[0]! };
 }
 
 /**
