@@ -10,6 +10,7 @@ import { failedRequests, int, machine, measureArgon2, measureHttp, measureInsert
 import { checkSignIn, runLoginStorm, type StormResult } from './login-storm.ts';
 import { measureSubmissions, type SubmissionResult } from './submissions.ts';
 import { measureReaders, prepareReaders, prepareWriter, startWriters, type ReadResult, type WriteLoad } from './timeline-readers.ts';
+import { certificateLabels, certificateLines, certificateSeconds, certificateSettings, ISSUE_TARGET, measureCertificates, PAGE_P99_TARGET, VERIFY_TARGET_PER_SECOND, type CertificateResult } from './certificates.ts';
 import { APPEND_TARGET, appendFigures, appendLabel, consistencyLabel, inclusionLabel, logSettings, measureAppends, measureProofs, proofFigures, type AppendResult, type ProofResult } from './transparency.ts';
 
 function envNumber(name: string, fallback: number): number {
@@ -45,6 +46,8 @@ const settings = {
   databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   /** L1 and L2, the transparency log (BENCH_LOG_PHASE, BENCH_LOG_LEAVES, BENCH_DURATION, BENCH_WARMUP) */
   log: logSettings(),
+  /** S4, certificates (BENCH_RENDER_WORKERS, BENCH_ISSUE_IN_FLIGHT, BENCH_DURATION, BENCH_WARMUP) */
+  certificates: certificateSettings(),
 };
 
 interface HttpScenario {
@@ -404,6 +407,18 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
   }
 }
 
+/** S4: issuance against one thread's render-and-sign rate, an ordinary page meanwhile, and verification. */
+async function runCertificates(hello: HttpResult | undefined): Promise<CertificateResult | Skipped> {
+  try {
+    const result = await measureCertificates(settings.certificates, hello, progress);
+    loudly.push(...result.problems);
+    return result;
+  } catch (error) {
+    loudly.push(`S4 certificates: could not run (${reason(error)}) — NO FIGURE`);
+    return { skipped: reason(error) };
+  }
+}
+
 const host = machine();
 const startedAt = new Date();
 // A second of doing nothing first: is the machine quiet enough to measure on?
@@ -414,7 +429,7 @@ const busyBefore = idleMeter();
 // inserts, the probe at rest and the storm's drain; then L1 and L2 on both databases, most
 // of it filling and sequencing the million-leaf logs (about 270 s per million here).
 const logSeconds = 2 * (4 * settings.log.append.phaseSeconds + 2 * settings.warmup + 15 + 4 * (settings.warmup + settings.duration)) + (270 * settings.log.proofs.leaves) / 1e6;
-process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((4 + scenarios.length) * (settings.warmup + settings.duration) + settings.probeRestSeconds + 20 + logSeconds)} s)\n`);
+process.stderr.write(`Nara benchmarks: measuring (about ${Math.ceil((4 + scenarios.length) * (settings.warmup + settings.duration) + settings.probeRestSeconds + 20 + logSeconds + certificateSeconds(settings.certificates))} s)\n`);
 
 const hello = await helloWorldCeiling();
 const helloInvalid = errorsOf('hello-world ceiling', hello);
@@ -436,6 +451,7 @@ for (const s of scenarios) {
 }
 const storm = await runLoginStormScenario(argon2);
 const s2 = await runTimelineReaders(hello, s1Pglite);
+const s4 = await runCertificates(helloInvalid ? undefined : hello);
 
 // The ceiling again, after everything: if the machine changed speed during the run (a
 // busy neighbour, throttling), the two differ and the ratios above cannot be trusted.
@@ -450,10 +466,14 @@ const helloLabel = `hello-world (Fastify), ${settings.connections} connections`;
 const argon2Label = `argon2id verify, ${settings.browsers} in flight`;
 const S1_TARGET = 0.5;
 const s1Label = (db: string) => `S1 application submission, ${db}`;
-const W = Math.max(helloLabel.length, s1Label('PostgreSQL').length, consistencyLabel('PostgreSQL', settings.log.proofs.leaves).length, 'S2 p99 with S1 at 30 % of its peak'.length, `S2 ${settings.readers} readers of their timeline`.length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
+const s4Labels = certificateLabels(settings.certificates);
+const W = Math.max(...Object.values(s4Labels).map((l) => l.length), helloLabel.length, s1Label('PostgreSQL').length, consistencyLabel('PostgreSQL', settings.log.proofs.leaves).length, 'S2 p99 with S1 at 30 % of its peak'.length, `S2 ${settings.readers} readers of their timeline`.length, 'single-row insert, PostgreSQL'.length, argon2Label.length, loginStorm.healthzLabel.length, ...scenarios.map((s) => s.label.length)) + 2;
 const httpFigures = (r: HttpResult) => `${num(int(r.rps), 8)} req/s   p99 ${num(ms(r.p99), 4)} ms`;
 const insertFigures = (label: string | undefined, r: InsertResult | Skipped) =>
   'skipped' in r ? `skipped: ${r.skipped}` : `${num(int(r.rowsPerSecond), 8)} rows/s${label ? noiseOf(label, r.otherCpu) : ''}`;
+
+// S4's ceiling goes with the other ceilings, its scenarios after the login storm.
+const s4Lines = 'skipped' in s4 ? { ceiling: [], scenarios: [`scenario ${col('S4 certificates', W)}NO FIGURE: ${s4.skipped}`] } : certificateLines(s4, W, noiseOf);
 
 const lines = [
   `Nara benchmarks — ${host.cores} cores (${host.cpu}), Node ${host.node}, ${startedAt.toISOString()}`,
@@ -466,6 +486,7 @@ const lines = [
   // The PostgreSQL server is another process, so its own work would read as disturbance.
   `ceiling  ${col('single-row insert, PostgreSQL', W)}${insertFigures(undefined, postgres)}`,
   `ceiling  ${col(argon2Label, W)}${'skipped' in argon2 ? `NO FIGURE: ${argon2.skipped}` : `${num(int(argon2.verifiesPerSecond), 8)} verifies/s${argon2.wrong > 0 ? '   INVALID' : ''}${noiseOf('argon2id verify ceiling', argon2.otherCpu)}`}`,
+  ...s4Lines.ceiling,
 ];
 for (const [db, r] of [['PGlite', s1Pglite], ['PostgreSQL', s1Postgres]] as const) {
   lines.push(
@@ -517,6 +538,7 @@ if (!storm.result) {
     `scenario ${col(loginStorm.healthzLabel, W)}${num(r.healthz.storm.p99.toFixed(1), 8)} ms p99 (${int(r.healthz.storm.samples)} probes), at rest ${r.healthz.rest.p99.toFixed(1)} ms (${int(r.healthz.rest.samples)})   ${storm.healthz.ratio!.toFixed(1)} × at rest  target ≤ ${storm.healthz.maxRatio.toFixed(1)}  ${storm.healthz.verdict}`,
   );
 }
+lines.push(...s4Lines.scenarios);
 lines.push(
   '',
   `check    ${col('hello-world again, after the scenarios', W)}${httpFigures(helloAfter)}${helloAfterInvalid ? '   INVALID' : ''}   ${drift >= 0 ? '+' : '−'}${Math.abs(drift * 100).toFixed(0)} % from the ceiling${
@@ -525,6 +547,7 @@ lines.push(
 );
 if (Math.abs(drift) > DRIFT_LIMIT) {
   const against = outcomes.filter((o) => o.result).map((o) => `${o.name} ${(o.result!.rps / helloAfter.rps).toFixed(2)}`);
+  if (!('skipped' in s4) && !('skipped' in s4.verification)) against.push(`s4-verification ${(s4.verification.rps / helloAfter.rps).toFixed(2)}`);
   if (against.length > 0) lines.push(`         against this second ceiling the ratios would be: ${against.join(', ')}`);
 }
 if (noisy.length > 0) {
@@ -563,6 +586,11 @@ const report = {
     { name: 's2-timeline-readers', ...s2, ceiling: 'helloWorld (read-only); the same readers without the write load (p99)' },
     { ...storm, ceiling: 'argon2Verify', healthz: { ...storm.healthz, ceiling: 'healthz p99 at rest, same server, before the storm' } },
   ],
+  s4: {
+    targets: { issueRatio: ISSUE_TARGET, pageP99Ratio: PAGE_P99_TARGET, verificationsPerSecond: VERIFY_TARGET_PER_SECOND },
+    ceiling: 'issuance: one thread rendering and signing certificates, in a process of its own, times the render threads; page p99: the same page on the same server at rest, before issuing; verification: helloWorld',
+    ...s4,
+  },
   errors: loudly,
   disturbed: noisy,
 };
