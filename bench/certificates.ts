@@ -54,7 +54,8 @@ export function certificateSettings(env: NodeJS.ProcessEnv = process.env): Certi
     if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
     return value;
   };
-  const workers = Math.max(1, Math.round(number('BENCH_RENDER_WORKERS', os.availableParallelism())));
+  // Nara's own default: one core left to the HTTP and database threads.
+  const workers = Math.max(1, Math.round(number('BENCH_RENDER_WORKERS', Math.max(1, os.availableParallelism() - 1))));
   return {
     duration: Math.max(1, number('BENCH_DURATION', 10)),
     warmup: number('BENCH_WARMUP', 2),

@@ -131,6 +131,8 @@ export async function issueCertificate(deps: IssueDeps, o: IssueOptions): Promis
           issueNumber,
           issuerName: agency.name[lang],
           issuedAt: formatDateTime(issuedAt, lang, timeZone),
+          // The PDF's own dates from the credential's, so the same certificate renders to the same bytes.
+          issuedAtInstant: issuedAt.toISOString(),
           validUntil: formatDate(validUntil, lang, timeZone),
           holderLabel: o.type.fields[0]?.label[lang] ?? t('documents.holder'),
           holderName: o.facts[o.type.fields[0]?.key ?? '']?.[lang] ?? '',
