@@ -46,6 +46,7 @@ const lines = [
   `  Sign in with Nara (OpenID Provider): ${config.publicUrl}/.well-known/openid-configuration`,
   '    register a service with: npm run nara -- oidc-client create --name "…" --redirect-uri URL',
   `  Public transparency log: ${config.publicUrl}/transparency (RFC 6962 API under /transparency/v1/)`,
+  `  Certificates: ${config.publicUrl}/certificates; anyone checks one at ${config.publicUrl}/verify, a mobile ID at ${config.publicUrl}/mobile-id/check`,
 ];
 if (seed) {
   if (seed.seeded) lines.push(`  Demo data loaded: 8 agencies, ${seed.services} services, ${seed.residents} synthetic residents, ${seed.businesses} businesses, ${seed.applications ?? 0} applications with their steps.`);
