@@ -15,12 +15,13 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
 import type { CertificateCeilingMessage, CertificateCeilingOptions } from './certificate-ceiling.ts';
-import { int, machine, measureHttp, ms, percentile, reason, spawnServer, startCpuMeter, type HttpResult, type Server } from './lib.ts';
+import { connectionFailure as failure, envNumber, int, machine, measureHttp, ms, percentile, probeResult, reason, send, sleep, spawnServer, startCpuMeter, type HttpResult, type ProbeResult, type Server } from './lib.ts';
+
+export type { ProbeResult };
 import { signInAs } from './timeline-readers.ts';
 
 type Progress = (message: string) => void;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 export const ISSUE_TARGET = 0.6;
 export const PAGE_P99_TARGET = 2;
@@ -47,13 +48,7 @@ export interface CertificateSettings {
 
 /** The settings `npm run bench` uses, from the same environment variables. */
 export function certificateSettings(env: NodeJS.ProcessEnv = process.env): CertificateSettings {
-  const number = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-    return value;
-  };
+  const number = (name: string, fallback: number) => envNumber(env, name, fallback);
   // Nara's own default: one core left to the HTTP and database threads.
   const workers = Math.max(1, Math.round(number('BENCH_RENDER_WORKERS', Math.max(1, os.availableParallelism() - 1))));
   return {
@@ -116,30 +111,10 @@ export function measureCertificateCeiling(options: CertificateCeilingOptions): P
 }
 
 // ---------------------------------------------------------------------------------------
-// HTTP as a browser does it: node:http, redirects not followed, no compression asked
+// Residents asking for certificates, as a browser does
 // ---------------------------------------------------------------------------------------
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function send(agent: http.Agent, url: URL, method: 'GET' | 'POST', headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 const threadsOf = (n: number) => `${n} render thread${n === 1 ? '' : 's'}`;
-const failure = (error: unknown) => `connection error (${(error as { code?: string }).code ?? reason(error)})`;
 const REQUEST_PAGE = '/certificates/request/resident-registration';
 const ISSUED = /^\/certificates\/(\d{4}-\d{4}-\d{4}-\d{4})\?issued=1$/;
 // Everything the type lets a resident leave off, asked for: the full certificate, seven fields.
@@ -179,16 +154,6 @@ async function issueOnce(agent: http.Agent, base: string, session: Session): Pro
 // The ordinary page, probed at a steady rate
 // ---------------------------------------------------------------------------------------
 
-export interface ProbeResult {
-  samples: number;
-  /** milliseconds, from performance.now() */
-  p50: number;
-  p99: number;
-  max: number;
-  /** probes that did not answer 200 */
-  failed: number;
-}
-
 /**
  * Requests `pathname` at `rate` a second over one kept-alive connection until stopped: each
  * probe on its tick, or at once when the previous one ran past it. A probe's latency lands
@@ -223,14 +188,6 @@ function startProber(base: string, pathname: string, rate: number, bucket: () =>
     agent.destroy();
   };
 }
-
-const probeResult = (b: { times: number[]; failed: number }): ProbeResult => ({
-  samples: b.times.length,
-  p50: percentile(b.times, 50),
-  p99: percentile(b.times, 99),
-  max: b.times.length ? Math.max(...b.times) : Number.NaN,
-  failed: b.failed,
-});
 
 // ---------------------------------------------------------------------------------------
 // Where the server's CPU went, by thread (Linux)
@@ -367,8 +324,8 @@ export async function measureIssuance(server: Server, s: CertificateSettings, pr
   agent.destroy();
 
   const seconds = (windowEnd - windowStart) / 1000;
-  const restResult = probeResult(rest);
-  const issuingResult = probeResult(issuing);
+  const restResult = probeResult(rest.times, rest.failed);
+  const issuingResult = probeResult(issuing.times, issuing.failed);
   return {
     issued,
     issuedPerSecond: issued / seconds,

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
@@ -329,4 +330,50 @@ export async function onThrowawaySchema<T>(url: string, measure: (database: Data
     await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
     await admin.end().catch(() => {});
   }
+}
+
+/** A non-negative number from the environment, or the fallback when unset or empty. */
+export function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return value;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+export const connectionFailure = (error: unknown) => `connection error (${(error as { code?: string }).code ?? reason(error)})`;
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One request as a browser sends it: node:http, redirects not followed, no compression asked. */
+export function send(agent: http.Agent, url: URL, method: 'GET' | 'POST', headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+export interface ProbeResult {
+  samples: number;
+  /** milliseconds, from performance.now() */
+  p50: number;
+  p99: number;
+  max: number;
+  /** probes that did not answer 200 */
+  failed: number;
+}
+
+export function probeResult(samples: number[], failed: number): ProbeResult {
+  return { samples: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.length ? Math.max(...samples) : Number.NaN, failed };
 }

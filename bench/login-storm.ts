@@ -3,7 +3,9 @@
 // meanwhile. Runs in the harness process, like autocannon; Nara runs in its own.
 import http from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { percentile, startCpuMeter } from './lib.ts';
+import { connectionFailure as failure, percentile, probeResult, send, sleep, startCpuMeter, type ProbeResult } from './lib.ts';
+
+export type { ProbeResult };
 
 export interface StormOptions {
   /** simulated browsers, each with one request in flight at a time */
@@ -20,16 +22,6 @@ export interface StormOptions {
   password: string;
   /** processes whose CPU is part of the measurement (the server's), not disturbance */
   pids: number[];
-}
-
-export interface ProbeResult {
-  samples: number;
-  /** milliseconds, from performance.now(): finer than autocannon's whole milliseconds */
-  p50: number;
-  p99: number;
-  max: number;
-  /** probes that did not answer 200 */
-  failed: number;
 }
 
 export interface StormResult {
@@ -50,30 +42,9 @@ export interface StormResult {
   otherCpu: number | undefined;
 }
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function send(agent: http.Agent, url: URL, method: 'GET' | 'POST', headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 // The histogram records whole timer intervals, the resolution included; it is taken off.
 const LAG_RESOLUTION_MS = 5;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const failure = (error: unknown) => `connection error (${(error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error))})`;
 
 /**
  * One visit of a new browser: the form (which starts an anonymous session and its CSRF
@@ -86,7 +57,7 @@ async function signInOnce(agent: http.Agent, base: string, username: string, pas
   if (form.status !== 200) return `GET /sign-in ${form.status}`;
   const sid = (form.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('nara_sid='));
   if (!sid) return 'GET /sign-in set no nara_sid cookie';
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body.toString('utf8'))?.[1];
   if (!csrf) return 'GET /sign-in has no CSRF token';
   const body = new URLSearchParams({ username, password, _csrf: csrf }).toString();
   const answer = await send(agent, url, 'POST', { cookie: sid, 'content-type': 'application/x-www-form-urlencoded' }, body);
@@ -142,10 +113,6 @@ function startProber(base: string, rate: number, bucket: () => number[] | undefi
     await done;
     agent.destroy();
   };
-}
-
-function probeResult(samples: number[], failed: number): ProbeResult {
-  return { samples: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.length ? Math.max(...samples) : Number.NaN, failed };
 }
 
 /**

@@ -31,7 +31,7 @@ import { createLogSigner, type LogSigner } from '../src/modules/transparency/log
 import { leafHash, nodesNeeded, consistencyPlan, inclusionPlan, perfectRanges, subtreeHash, verifyConsistency, verifyInclusion } from '../src/modules/transparency/merkle.ts';
 import { consistencyBetween, inclusionByHash } from '../src/modules/transparency/proofs.ts';
 import { nodesAt } from '../src/modules/transparency/repository.ts';
-import { int, onThrowawaySchema, startCpuMeter } from './lib.ts';
+import { envNumber, int, onThrowawaySchema, startCpuMeter } from './lib.ts';
 
 type Progress = (message: string) => void;
 const quiet: Progress = () => {};
@@ -562,13 +562,7 @@ export function proofFigures(r: ProofResult): { inclusion: string; consistency: 
 
 /** The settings `npm run bench` uses, from the same environment variables. */
 export function logSettings(env: NodeJS.ProcessEnv = process.env) {
-  const number = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-    return value;
-  };
+  const number = (name: string, fallback: number) => envNumber(env, name, fallback);
   const warmup = number('BENCH_WARMUP', 2);
   return {
     append: { clients: 50, phaseSeconds: Math.max(1, number('BENCH_LOG_PHASE', 5)), rounds: Math.max(1, Math.round(number('BENCH_LOG_ROUNDS', 2))), warmupSeconds: warmup } satisfies AppendOptions,
