@@ -10,8 +10,8 @@ export interface RequestCertificateOptions {
   accountId: number;
   typeCode: string;
   lang: Locale;
-  /** omittable fields to leave off */
-  omit: string[];
+  /** the omittable fields to keep; the others are left off */
+  include: string[];
   /** for a business certificate: the business the requester represents */
   businessId?: number;
   today: string;
@@ -40,7 +40,7 @@ export async function requestCertificate(deps: IssueDeps & { encryption: FieldEn
   }
   const facts = await gatherFacts(deps.db, deps.encryption, type, { holderAccountId: o.accountId, businessId }, o.today);
   return issueCertificate(deps, {
-    type, holderAccountId: o.accountId, businessId, lang: o.lang, facts, omit: o.omit, actor: { accountId: o.accountId, kind: 'holder' },
+    type, holderAccountId: o.accountId, businessId, lang: o.lang, facts, omit: type.fields.filter((f) => f.omittable && !o.include.includes(f.key)).map((f) => f.key), actor: { accountId: o.accountId, kind: 'holder' },
     requestId: o.requestId ?? null, ip: o.ip ?? null,
   });
 }

@@ -157,13 +157,11 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
         const include = request.body.include === undefined ? [] : Array.isArray(request.body.include) ? request.body.include : [request.body.include];
         const values = { lang: request.body.lang ?? '', include, ...(request.body.businessId ? { businessId: request.body.businessId } : {}) };
         if (values.lang !== 'ko' && values.lang !== 'en') return requestPage(request, reply, request.params.code, values, [{ field: 'lang', message: request.t('documents.error.lang') }], 422);
-        const type = await findCertificateType(db, request.params.code);
-        if (!type) throw new DomainError('NOT_FOUND');
         try {
           const issued = await requestCertificate(
             { ...issue, encryption: deps.encryption },
             {
-              accountId: request.account.id, typeCode: type.code, lang: values.lang, omit: type.fields.filter((f) => f.omittable && !include.includes(f.key)).map((f) => f.key),
+              accountId: request.account.id, typeCode: request.params.code, lang: values.lang, include,
               ...(values.businessId && /^\d+$/.test(values.businessId) ? { businessId: Number(values.businessId) } : {}), today: todayIn(timeZone), requestId: request.id, ip: request.ip,
             },
           );
