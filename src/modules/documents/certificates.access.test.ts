@@ -102,6 +102,10 @@ test('an unknown or malformed number is said plainly, and the form keeps what wa
 
 test('an abridged certificate leaves off what the resident chose to leave off', async () => {
   const number = await requestResidentCertificate(resident1, ['birthDate'], 'en');
+  const list = await t.app.inject({ method: 'GET', url: '/certificates?lang=en', headers: { cookie: resident1 } });
+  assert.match(list.body, new RegExp(`>${number}<`), 'the holder lists it with the others');
+  assert.match(list.body, /Resident Registration Certificate \(abridged\)/);
+  assert.match(list.body, /주민등록표 등본</, 'each under its own title and language');
   const vc = (await t.app.inject({ method: 'GET', url: `/certificates/${number}/credential`, headers: { cookie: resident1 } })).body;
   const credential = payloadOf(vc);
   assert.equal(credential.credentialSubject.householdMembers, undefined);

@@ -113,10 +113,14 @@ export function documentRoutes(deps: DocumentRouteDeps): FastifyPluginAsyncTypeb
       const rows = await certificatesOf(db, accountId);
       const changes = await statusChangesOf(db, rows.map((r) => r.id));
       const now = new Date();
+      // A holder's certificates come from a few types and agencies: each read once.
+      const types = new Map<string, ReturnType<typeof findCertificateType>>();
+      const agencies = new Map<number, ReturnType<typeof findAgency>>();
+      const once = <K, V>(map: Map<K, V>, key: K, read: () => V) => map.get(key) ?? map.set(key, read()).get(key)!;
       return Promise.all(
         rows.map(async (r) => {
-          const type = await findCertificateType(db, r.type_code);
-          const agency = await findAgency(db, { id: r.agency_id });
+          const type = await once(types, r.type_code, () => findCertificateType(db, r.type_code));
+          const agency = await once(agencies, r.agency_id, () => findAgency(db, { id: r.agency_id }));
           const credential = JSON.parse(Buffer.from(r.credential_jwt.split('.')[1]!, 'base64url').toString('utf8')) as { name?: string };
           return { issueNumber: r.issue_number, title: credential.name ?? type?.title[r.lang] ?? r.type_code, issuer: agency?.name[r.lang] ?? '', issuedAt: r.issued_at, validUntil: r.valid_until, status: statusOf(changes.get(r.id) ?? [], r.valid_until, now) };
         }),
