@@ -66,6 +66,19 @@ test('a single changed character anywhere in the JWS makes it fail', async () =>
   assert.ok((await verifyCredentialJwt(jwt, resolver())).ok, 'the unchanged JWS still verifies');
 });
 
+test('a part spelled with stray bits in its last character is refused, though it decodes to the same bytes', async () => {
+  const jwt = await signCredential(credential(), issuerKey);
+  const [header, payload, signature] = jwt.split('.') as [string, string, string];
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  // 64 signature bytes are 86 characters: the last carries 2 bits of data and 4 spare ones.
+  const last = alphabet.indexOf(signature.at(-1)!);
+  const stray = `${signature.slice(0, -1)}${alphabet[last | 0b0001]}`;
+  assert.deepEqual(Buffer.from(stray, 'base64url'), Buffer.from(signature, 'base64url'), 'the same bytes');
+  assert.equal(code(await verifyCredentialJwt(`${header}.${payload}.${stray}`, resolver())), 'JWS_MALFORMED');
+  // One character more than a whole group of four holds no byte at all.
+  assert.equal(code(await verifyCredentialJwt(`${header}.${payload}.${signature}AAA`, resolver())), 'JWS_MALFORMED');
+});
+
 test('a payload with vc or vp claims is refused, and Nara will not sign one', async () => {
   for (const claims of [{ vc: credential() }, { vp: {} }, { vc: 'oops', vp: 'nooo' }]) {
     assert.equal(code(await verifyCredentialJwt(await craft(vcHeader, credential(claims)), resolver())), 'VC_VP_CLAIMS_PRESENT');
