@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Database, type Db } from '../src/platform/db/database.ts';
+import { NODE_FLAGS } from '../src/node-flags.ts';
 import type { Argon2Message, Argon2Options } from './argon2-ceiling.ts';
 import type { Server, ServerKind } from './servers.ts';
 
@@ -114,7 +115,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * so that stdout stays the report.
  */
 export function spawnServer(kind: ServerKind, options: object = {}): Promise<Server> {
-  const child = fork(path.join(here, 'serve.ts'), [kind, JSON.stringify(options)], { stdio: ['ignore', 2, 2, 'ipc'] });
+  // Nara with the flags `npm start` gives it; the hello-world ceiling as Node comes.
+  const execArgv = kind === 'nara' ? [...process.execArgv, ...NODE_FLAGS] : process.execArgv;
+  const child = fork(path.join(here, 'serve.ts'), [kind, JSON.stringify(options)], { stdio: ['ignore', 2, 2, 'ipc'], execArgv });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
