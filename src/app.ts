@@ -160,6 +160,19 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
   await registerPlatform(app, platformDeps);
+  // The embedded database on its own thread: its replies are taken between requests too
+  // (see takeReplies), so a transaction is not held up by a whole turn of the event loop.
+  const takeReplies = database.takeReplies;
+  if (takeReplies) {
+    app.addHook('onRequest', (_request, _reply, done) => {
+      takeReplies();
+      done();
+    });
+    app.addHook('onResponse', (_request, _reply, done) => {
+      takeReplies();
+      done();
+    });
+  }
 
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));
   await app.register(catalogueRoutes({ db, pageContext, directory, timeZone: config.timeZone, figures: (serviceId) => serviceFigures(db, serviceId, config.timeZone) }));

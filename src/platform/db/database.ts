@@ -27,6 +27,11 @@ export interface Database {
   dumpDataDir?(): Promise<Blob>;
   poolStats(): PoolStats;
   /**
+   * Embedded database on its own thread only: delivers the replies already waiting, at once
+   * (the server calls it between requests; see pglite-thread.ts).
+   */
+  takeReplies?(): void;
+  /**
    * Calls `listener` with the payload of each `pg_notify(channel, …)`, delivered when the
    * notifying transaction commits, from this instance or (on PostgreSQL) any other.
    * @returns a function that stops listening
@@ -67,13 +72,14 @@ function pgdataOf(dataDir: string): string | undefined {
 }
 
 /** An embedded database over a PGlite session, here or on its own thread. */
-function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite?: PGlite; dumpDataDir(): Promise<Blob>; listen(channel: string, listener: (payload: string) => void): Promise<() => void>; close(): Promise<void> }): Database {
+function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite?: PGlite; takeReplies?(): void; dumpDataDir(): Promise<Blob>; listen(channel: string, listener: (payload: string) => void): Promise<() => void>; close(): Promise<void> }): Database {
   const db = new Kysely<DB>({ dialect: new PGliteDialect(session, onThisThread) });
   let closed = false;
   return {
     kind: 'pglite',
     db,
     ...(parts.pglite ? { pglite: parts.pglite } : {}),
+    ...(parts.takeReplies ? { takeReplies: parts.takeReplies } : {}),
     dumpDataDir: parts.dumpDataDir,
     listen: parts.listen,
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
@@ -88,7 +94,7 @@ function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite
 
 async function openPGliteThread(dataDir: string): Promise<Database> {
   const thread = await startPGliteThread(pgdataOf(dataDir));
-  return embedded(thread.session, false, { dumpDataDir: () => thread.dumpDataDir(), listen: (channel, listener) => thread.listen(channel, listener), close: () => thread.close() });
+  return embedded(thread.session, false, { takeReplies: thread.takeReplies, dumpDataDir: () => thread.dumpDataDir(), listen: (channel, listener) => thread.listen(channel, listener), close: () => thread.close() });
 }
 
 async function openPGlite(dataDir: string): Promise<Database> {

@@ -1,6 +1,6 @@
 // The embedded database's own thread (see pglite-thread.ts): PGlite runs here, so that
 // executing SQL never occupies the thread that serves HTTP.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { lowerThreadPriority } from '../threads/thread-priority.ts';
 import { pgliteParsers, pgliteSerializers } from './pglite-types.ts';
@@ -16,7 +16,7 @@ export type ThreadResponse =
   | { id: number; ok: true; rows: unknown[]; affectedRows: number | undefined; bytes?: Uint8Array }
   | { id: number; ok: false; error: Record<string, unknown> };
 
-const { dataDir } = workerData as { dataDir: string | undefined };
+const { dataDir, replies } = workerData as { dataDir: string | undefined; replies: MessagePort };
 
 // Below the HTTP thread, above password hashing: a request's queries come before the next
 // request's hashing, and a health check comes before both.
@@ -35,8 +35,9 @@ async function main() {
         const result = (await pglite.exec(request.sql)).at(-1);
         response = { id: request.id, ok: true, rows: result?.rows ?? [], affectedRows: result?.affectedRows ?? 0 };
       } else if (request.op === 'listen') {
-        // Notifications cross to the other thread as messages without an id.
-        await pglite.listen(request.channel, (payload) => port.postMessage({ notification: { channel: request.channel, payload } }));
+        // Notifications cross to the other thread as messages without an id, on the replies'
+        // port, in order with them.
+        await pglite.listen(request.channel, (payload) => replies.postMessage({ notification: { channel: request.channel, payload } }));
         response = { id: request.id, ok: true, rows: [], affectedRows: undefined };
       } else if (request.op === 'dump') {
         const dump = await pglite.dumpDataDir('gzip');
@@ -51,7 +52,7 @@ async function main() {
       if (error && typeof error === 'object') for (const [key, value] of Object.entries(error)) if (typeof value !== 'function' && typeof value !== 'object') fields[key] = value;
       response = { id: request.id, ok: false, error: fields };
     }
-    port.postMessage(response);
+    replies.postMessage(response);
   });
   port.postMessage({ ready: true });
 }

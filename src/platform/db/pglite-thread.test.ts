@@ -92,3 +92,31 @@ test('bytes round-trip exactly through the embedded database, on its own thread 
     }
   }
 });
+
+test('replies are taken when asked, without waiting for a turn of the event loop', async () => {
+  const database = await openDatabase({ dataDir: 'memory://', thread: true });
+  try {
+    assert.ok(database.takeReplies, 'the threaded database offers takeReplies');
+    const heard: string[] = [];
+    await database.listen('nara_test', (payload) => heard.push(payload));
+    let answer: number | undefined;
+    void sql<{ n: number }>`select pg_notify('nara_test', 'hello'), 41 + 1 as n`.execute(database.db).then((r) => (answer = r.rows[0]!.n));
+    // Only microtasks from here on: the event loop never turns, so a reply can only arrive
+    // through takeReplies.
+    const deadline = Date.now() + 10_000;
+    while (answer === undefined && Date.now() < deadline) {
+      database.takeReplies();
+      await Promise.resolve();
+    }
+    assert.equal(answer, 42);
+    // The notification came with the reply, and its listener ran outside the taking.
+    await eventuallyHeard(heard);
+    assert.deepEqual(heard, ['hello']);
+  } finally {
+    await database.close();
+  }
+});
+
+async function eventuallyHeard(heard: string[]) {
+  for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ThreadRequest, ThreadResponse } from './pglite-thread-worker.ts';
 
 /** The part of PGlite the Kysely dialect uses, wherever PGlite runs. */
@@ -18,7 +18,10 @@ type Pending = { resolve: (response: ThreadResponse & { ok: true }) => void; rej
  * happen elsewhere, so a burst of queries no longer holds up every other request.
  */
 export async function startPGliteThread(dataDir: string | undefined) {
-  const worker = new Worker(new URL('./pglite-thread-worker.ts', import.meta.url), { workerData: { dataDir } });
+  // Replies come over a port of their own, so that the server's thread can also take them
+  // synchronously (`takeReplies`) between requests instead of only once per event-loop turn.
+  const { port1: replies, port2 } = new MessageChannel();
+  const worker = new Worker(new URL('./pglite-thread-worker.ts', import.meta.url), { workerData: { dataDir, replies: port2 }, transferList: [port2] });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -28,7 +31,7 @@ export async function startPGliteThread(dataDir: string | undefined) {
     worker.once('error', reject);
   });
   const listeners = new Map<string, Set<(payload: string) => void>>();
-  worker.on('message', (response: ThreadResponse | { notification: { channel: string; payload: string } }) => {
+  const receive = (response: ThreadResponse | { notification: { channel: string; payload: string } }) => {
     if ('notification' in response) {
       for (const listener of listeners.get(response.notification.channel) ?? []) listener(response.notification.payload);
       return;
@@ -38,7 +41,8 @@ export async function startPGliteThread(dataDir: string | undefined) {
     pending.delete(response.id);
     if (response.ok) waiting.resolve(response);
     else waiting.reject(Object.assign(new Error(String(response.error.message)), response.error));
-  });
+  };
+  replies.on('message', receive);
   const fail = (error: Error) => {
     failure = error;
     for (const waiting of pending.values()) waiting.reject(error);
@@ -68,6 +72,22 @@ export async function startPGliteThread(dataDir: string | undefined) {
   };
   return {
     session,
+    /**
+     * Takes every reply already waiting, at once. Under load the event loop serves every
+     * request that arrived before it looks at the database's replies again; called between
+     * requests, this lets a transaction's next statement go out within a request's time, not
+     * a whole turn's, so a write holds the single session for its own work only.
+     */
+    takeReplies() {
+      if (pending.size === 0) return;
+      for (let message = receiveMessageOnPort(replies); message; message = receiveMessageOnPort(replies)) {
+        const reply = message.message as Parameters<typeof receive>[0];
+        // A notification's listeners run as they would from the event loop, not inside
+        // whichever request happened to take it (whose response they must not break).
+        if ('notification' in reply) queueMicrotask(() => receive(reply));
+        else receive(reply);
+      }
+    },
     /** Calls `listener` with each NOTIFY payload on `channel`, after the notifying transaction commits. */
     async listen(channel: string, listener: (payload: string) => void): Promise<() => void> {
       let set = listeners.get(channel);
@@ -87,6 +107,7 @@ export async function startPGliteThread(dataDir: string | undefined) {
       if (failure) return;
       await send({ op: 'close' });
       await worker.terminate();
+      replies.close();
     },
   };
 }
