@@ -5,7 +5,6 @@
 //   node --import tsx bench/certificates.ts
 //
 // runs S4 alone, with its own hello-world ceiling (the same variables as `npm run bench`).
-import { fork } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -15,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
 import type { CertificateCeilingMessage, CertificateCeilingOptions } from './certificate-ceiling.ts';
-import { connectionFailure as failure, envNumber, int, machine, measureHttp, ms, percentile, probeResult, reason, send, sleep, spawnServer, startCpuMeter, type HttpResult, type ProbeResult, type Server } from './lib.ts';
+import { closingLines, connectionFailure as failure, envNumber, int, machine, measureHttp, ms, percentile, probeResult, reason, send, runCeilingProcess, sleep, spawnServer, startCpuMeter, startProber, type HttpResult, type ProbeBucket, type ProbeResult, type Server } from './lib.ts';
 
 export type { ProbeResult };
 import { signInAs } from './timeline-readers.ts';
@@ -83,32 +82,10 @@ export interface CertificateCeiling {
 
 /** One thread's rate (bench/certificate-ceiling.ts), started like the servers. */
 export function measureCertificateCeiling(options: CertificateCeilingOptions): Promise<CertificateCeiling> {
-  const child = fork(path.join(here, 'certificate-ceiling.ts'), [JSON.stringify(options)], { stdio: ['ignore', 2, 2, 'ipc'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const limit = (options.warmup + options.duration) * 1000 + 120_000;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the certificate ceiling did not finish within ${Math.round(limit / 1000)} s`));
-    }, limit);
-    let meter: (() => number | undefined) | undefined;
-    let result: CertificateCeiling | undefined;
-    child.on('message', (message: CertificateCeilingMessage) => {
-      if (message.counting) meter = startCpuMeter([child.pid!]);
-      else if (message.error) {
-        clearTimeout(timer);
-        reject(new Error(`the certificate ceiling failed: ${message.error}`));
-      } else if (message.seconds !== undefined) {
-        const certificates = message.certificates ?? 0;
-        result = { perSecond: certificates / message.seconds, certificates, seconds: message.seconds, renderMs: message.renderMs ?? Number.NaN, signMs: message.signMs ?? Number.NaN, pdfBytes: message.pdfBytes ?? 0, otherCpu: meter?.() };
-      }
-    });
-    // On exit, not on the message: the next measurement must not share the machine with it.
-    void exited.then((code) => {
-      clearTimeout(timer);
-      if (result && code === 0) resolve(result);
-      else reject(new Error(`the certificate ceiling process exited (${code ?? 'by signal'}) without a result`));
-    });
+  return runCeilingProcess('certificate-ceiling.ts', 'the certificate ceiling', options, (message: CertificateCeilingMessage, otherCpu) => {
+    if (message.seconds === undefined) return undefined;
+    const certificates = message.certificates ?? 0;
+    return { perSecond: certificates / message.seconds, certificates, seconds: message.seconds, renderMs: message.renderMs ?? Number.NaN, signMs: message.signMs ?? Number.NaN, pdfBytes: message.pdfBytes ?? 0, otherCpu };
   });
 }
 
@@ -150,45 +127,6 @@ async function issueOnce(agent: http.Agent, base: string, session: Session): Pro
   if (answer.status !== 303) return { problem: `POST ${REQUEST_PAGE} ${answer.status}` };
   const number = ISSUED.exec(String(answer.headers.location))?.[1];
   return number ? { number } : { problem: `POST ${REQUEST_PAGE} 303 → ${answer.headers.location}` };
-}
-
-// ---------------------------------------------------------------------------------------
-// The ordinary page, probed at a steady rate
-// ---------------------------------------------------------------------------------------
-
-/**
- * Requests `pathname` at `rate` a second over one kept-alive connection until stopped: each
- * probe on its tick, or at once when the previous one ran past it. A probe's latency lands
- * in the bucket `bucket()` names when it is sent (undefined: not recorded).
- */
-function startProber(base: string, pathname: string, rate: number, bucket: () => { times: number[]; failed: number } | undefined) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL(pathname, base);
-  const interval = 1000 / rate;
-  let stopped = false;
-  const done = (async () => {
-    const start = performance.now();
-    for (let i = 0; !stopped; i++) {
-      await sleep(start + i * interval - performance.now());
-      if (stopped) break;
-      const into = bucket();
-      const sent = performance.now();
-      let ok = false;
-      try {
-        ok = (await send(agent, url, 'GET', { 'accept-language': 'ko' })).status === 200;
-      } catch {
-        // counted below
-      }
-      if (!into) continue;
-      if (ok) into.times.push(performance.now() - sent);
-      else into.failed++;
-    }
-  })();
-  return async () => {
-    stopped = true;
-    await done;
-    agent.destroy();
-  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -272,10 +210,10 @@ export async function measureIssuance(server: Server, s: CertificateSettings, pr
   const pdfBody = Buffer.from(await pdf.arrayBuffer());
   if (pdf.status !== 200 || pdfBody.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error(`the check certificate's PDF did not download (status ${pdf.status})`);
 
-  const rest = { times: [] as number[], failed: 0 };
-  const issuing = { times: [] as number[], failed: 0 };
+  const rest: ProbeBucket = { times: [], failed: 0 };
+  const issuing: ProbeBucket = { times: [], failed: 0 };
   let phase: 'warm-up' | 'rest' | 'issuing-warm-up' | 'issuing' | 'drain' = 'warm-up';
-  const stopProber = startProber(base, s.probePath, s.probeRate, () => (phase === 'rest' ? rest : phase === 'issuing' ? issuing : undefined));
+  const stopProber = startProber(base, s.probePath, s.probeRate, () => (phase === 'rest' ? rest : phase === 'issuing' ? issuing : undefined), { 'accept-language': 'ko' });
   // Uncounted probes first: the connection opens, the page's path warms, the job runner's first poll goes by.
   await sleep(2000);
   progress(`S4: ${s.probePath} at rest, ${s.probeRate}/s for ${s.duration} s`);
@@ -326,8 +264,8 @@ export async function measureIssuance(server: Server, s: CertificateSettings, pr
   agent.destroy();
 
   const seconds = (windowEnd - windowStart) / 1000;
-  const restResult = probeResult(rest.times, rest.failed);
-  const issuingResult = probeResult(issuing.times, issuing.failed);
+  const restResult = probeResult(rest);
+  const issuingResult = probeResult(issuing);
   return {
     issued,
     issuedPerSecond: issued / seconds,
@@ -590,14 +528,7 @@ if (import.meta.main) {
     ...ceiling,
     ...scenarios,
   ];
-  if (noisy.length > 0) {
-    lines.push('', `Disturbed: other processes took more than ${NOISE * 100} % of the CPU during these measurements; their ratios are unreliable, run again on a quiet machine:`);
-    for (const l of noisy) lines.push(`    ${l}`);
-  }
-  if (problems.length > 0) {
-    lines.push('', '!!! ERRORS — figures marked INVALID or missing do not measure what they claim:');
-    for (const l of problems) lines.push(`!!!   ${l}`);
-  }
+  lines.push(...closingLines(noisy, problems, NOISE));
   console.log(lines.join('\n'));
   const dir = path.join(here, 'results');
   mkdirSync(dir, { recursive: true });

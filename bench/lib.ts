@@ -160,34 +160,67 @@ export interface Argon2Result {
  * started like the servers, so that its thread pool and cores are those Nara has.
  */
 export function measureArgon2(options: Argon2Options): Promise<Argon2Result> {
-  const child = fork(path.join(here, 'argon2-ceiling.ts'), [JSON.stringify(options)], { stdio: ['ignore', 2, 2, 'ipc'] });
+  return runCeilingProcess('argon2-ceiling.ts', 'the argon2 ceiling', options, (message: Argon2Message, otherCpu) => {
+    if (message.seconds === undefined) return undefined;
+    const verifies = message.verifies ?? 0;
+    return { verifies, verifiesPerSecond: verifies / message.seconds, wrong: message.wrong ?? 0, seconds: message.seconds, inFlight: options.inFlight, otherCpu };
+  });
+}
+
+/** What a ceiling's child process reports: the end of its warm-up, a failure, or its figures. */
+export interface CeilingMessage {
+  counting?: true;
+  error?: string;
+}
+
+/**
+ * Runs a ceiling in a child process of its own (`entry`, beside this file), started like
+ * the servers so that its thread pool and cores are those Nara has. The CPU of other
+ * processes is metered from the child's `counting` message on; `toResult` turns its other
+ * messages into the figure (undefined: not the figures). Resolves on the child's exit, not
+ * on its message, so that the next measurement does not share the machine with it.
+ */
+export function runCeilingProcess<M extends CeilingMessage, R>(entry: string, name: string, options: { warmup: number; duration: number }, toResult: (message: M, otherCpu: number | undefined) => R | undefined): Promise<R> {
+  const child = fork(path.join(here, entry), [JSON.stringify(options)], { stdio: ['ignore', 2, 2, 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const limit = (options.warmup + options.duration) * 1000 + 120_000;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the argon2 ceiling did not finish within ${Math.round(limit / 1000)} s`));
+      reject(new Error(`${name} did not finish within ${Math.round(limit / 1000)} s`));
     }, limit);
     let meter: (() => number | undefined) | undefined;
-    let result: Argon2Result | undefined;
-    child.on('message', (message: Argon2Message) => {
+    let result: R | undefined;
+    child.on('message', (message: M) => {
       if (message.counting) meter = startCpuMeter([child.pid!]);
       else if (message.error) {
         clearTimeout(timer);
-        reject(new Error(`the argon2 ceiling failed: ${message.error}`));
-      } else if (message.seconds !== undefined) {
-        const verifies = message.verifies ?? 0;
-        result = { verifies, verifiesPerSecond: verifies / message.seconds, wrong: message.wrong ?? 0, seconds: message.seconds, inFlight: options.inFlight, otherCpu: meter?.() };
-      }
+        reject(new Error(`${name} failed: ${message.error}`));
+      } else result = toResult(message, meter?.()) ?? result;
     });
-    // Resolve on exit, not on the message: the next measurement must not share the machine
-    // with this process.
     void exited.then((code) => {
       clearTimeout(timer);
       if (result && code === 0) resolve(result);
-      else reject(new Error(`the argon2 ceiling process exited (${code ?? 'by signal'}) without a result`));
+      else reject(new Error(`${name} process exited (${code ?? 'by signal'}) without a result`));
     });
   });
+}
+
+/**
+ * The report's closing lines: the measurements other processes disturbed (more than
+ * `noise` of the CPU), then the loud block of figures that do not measure what they claim.
+ */
+export function closingLines(noisy: string[], problems: string[], noise: number): string[] {
+  const lines: string[] = [];
+  if (noisy.length > 0) {
+    lines.push('', `Disturbed: other processes took more than ${noise * 100} % of the CPU during these measurements; their ratios are unreliable, run again on a quiet machine:`);
+    for (const l of noisy) lines.push(`    ${l}`);
+  }
+  if (problems.length > 0) {
+    lines.push('', '!!! ERRORS — figures marked INVALID or missing do not measure what they claim:');
+    for (const l of problems) lines.push(`!!!   ${l}`);
+  }
+  return lines;
 }
 
 /** The p-th percentile (0–100) of `values`, nearest rank; NaN when there are none. */
@@ -377,6 +410,48 @@ export interface ProbeResult {
   failed: number;
 }
 
-export function probeResult(samples: number[], failed: number): ProbeResult {
-  return { samples: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.length ? Math.max(...samples) : Number.NaN, failed };
+export function probeResult({ times, failed }: ProbeBucket): ProbeResult {
+  return { samples: times.length, p50: percentile(times, 50), p99: percentile(times, 99), max: times.length ? Math.max(...times) : Number.NaN, failed };
+}
+
+/** Where a prober records: each answered probe's latency in ms, and how many failed. */
+export interface ProbeBucket {
+  times: number[];
+  failed: number;
+}
+
+/**
+ * Requests `pathname` at `rate` a second over one kept-alive connection until stopped: each
+ * probe on its tick, or at once when the previous one ran past it. A probe lands in the
+ * bucket `bucket()` names when it is sent (undefined: not recorded); anything but 200 is a
+ * failure. Returns the function that stops it.
+ */
+export function startProber(base: string, pathname: string, rate: number, bucket: () => ProbeBucket | undefined, headers: Record<string, string> = {}): () => Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(pathname, base);
+  const interval = 1000 / rate;
+  let stopped = false;
+  const done = (async () => {
+    const start = performance.now();
+    for (let i = 0; !stopped; i++) {
+      await sleep(start + i * interval - performance.now());
+      if (stopped) break;
+      const into = bucket();
+      const sent = performance.now();
+      let ok = false;
+      try {
+        ok = (await send(agent, url, 'GET', headers)).status === 200;
+      } catch {
+        // counted below
+      }
+      if (!into) continue;
+      if (ok) into.times.push(performance.now() - sent);
+      else into.failed++;
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await done;
+    agent.destroy();
+  };
 }

@@ -3,7 +3,7 @@
 // meanwhile. Runs in the harness process, like autocannon; Nara runs in its own.
 import http from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { connectionFailure as failure, percentile, probeResult, send, sleep, startCpuMeter, type ProbeResult } from './lib.ts';
+import { connectionFailure as failure, percentile, probeResult, send, sleep, startCpuMeter, startProber, type ProbeBucket, type ProbeResult } from './lib.ts';
 
 export type { ProbeResult };
 
@@ -79,60 +79,16 @@ export async function checkSignIn(base: string, username: string, password: stri
 }
 
 /**
- * Probes /healthz at a steady rate over one kept-alive connection until stopped. Each
- * probe is sent on its tick, or at once when the previous one ran past it, and lands in
- * the bucket that `bucket()` names when it is sent (undefined: not recorded).
- */
-function startProber(base: string, rate: number, bucket: () => number[] | undefined, failed: (into: number[]) => void) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL('/healthz', base);
-  const interval = 1000 / rate;
-  let stopped = false;
-  const done = (async () => {
-    const start = performance.now();
-    for (let i = 0; !stopped; i++) {
-      await sleep(start + i * interval - performance.now());
-      if (stopped) break;
-      const into = bucket();
-      const sent = performance.now();
-      try {
-        const answer = await send(agent, url, 'GET');
-        if (answer.status !== 200) {
-          if (into) failed(into);
-          continue;
-        }
-      } catch {
-        if (into) failed(into);
-        continue;
-      }
-      into?.push(performance.now() - sent);
-    }
-  })();
-  return async () => {
-    stopped = true;
-    await done;
-    agent.destroy();
-  };
-}
-
-/**
  * /healthz at rest, then the storm: `browsers` browsers each signing in again and again as
  * a new visitor (no cookie carried over: a signed-in browser would only be redirected
  * away from the form), while the prober keeps going. Counts sign-ins completed within the
  * counted window; the storm then drains, so that the server closes with nothing in flight.
  */
 export async function runLoginStorm(base: string, options: StormOptions, progress: (message: string) => void): Promise<StormResult> {
-  const rest: number[] = [];
-  const storm: number[] = [];
-  let restFailed = 0;
-  let stormFailed = 0;
+  const rest: ProbeBucket = { times: [], failed: 0 };
+  const storm: ProbeBucket = { times: [], failed: 0 };
   let phase: 'warm-up' | 'rest' | 'storm-warm-up' | 'storm' | 'drain' = 'warm-up';
-  const stopProber = startProber(
-    base,
-    options.probeRate,
-    () => (phase === 'rest' ? rest : phase === 'storm' ? storm : undefined),
-    (into) => (into === rest ? restFailed++ : stormFailed++),
-  );
+  const stopProber = startProber(base, '/healthz', options.probeRate, () => (phase === 'rest' ? rest : phase === 'storm' ? storm : undefined));
   // Uncounted probes first: they open the prober's connection, warm the path and let the
   // job runner's first poll, a second after start, go by.
   await sleep(2000);
@@ -187,8 +143,8 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
   agent.destroy();
 
   const seconds = (windowEnd - windowStart) / 1000;
-  const restResult = probeResult(rest, restFailed);
-  const stormResult = probeResult(storm, stormFailed);
+  const restResult = probeResult(rest);
+  const stormResult = probeResult(storm);
   return {
     signIns,
     signInsPerSecond: signIns / seconds,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
-import { failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, onThrowawaySchema, reason, redact, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
+import { closingLines, failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, onThrowawaySchema, reason, redact, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
 import { checkSignIn, runLoginStorm, type StormResult } from './login-storm.ts';
 import { measureSubmissions, type SubmissionResult } from './submissions.ts';
 import { measureReaders, prepareReaders, prepareWriter, startWriters, type ReadResult, type WriteLoad } from './timeline-readers.ts';
@@ -550,14 +550,7 @@ if (Math.abs(drift) > DRIFT_LIMIT) {
   if (!('skipped' in s4) && !('skipped' in s4.verification)) against.push(`s4-verification ${(s4.verification.rps / helloAfter.rps).toFixed(2)}`);
   if (against.length > 0) lines.push(`         against this second ceiling the ratios would be: ${against.join(', ')}`);
 }
-if (noisy.length > 0) {
-  lines.push('', `Disturbed: other processes took more than ${NOISE * 100} % of the CPU during these measurements; their ratios are unreliable, run again on a quiet machine:`);
-  for (const l of noisy) lines.push(`    ${l}`);
-}
-if (loudly.length > 0) {
-  lines.push('', '!!! ERRORS — figures marked INVALID or missing do not measure what they claim:');
-  for (const l of loudly) lines.push(`!!!   ${l}`);
-}
+lines.push(...closingLines(noisy, loudly, NOISE));
 console.log(lines.join('\n'));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
