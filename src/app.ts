@@ -14,6 +14,7 @@ import { createI18n } from './platform/i18n/i18n.ts';
 import { platformMessages } from './platform/i18n/messages.ts';
 import { createMetrics } from './platform/http/metrics.ts';
 import { createSessions } from './platform/http/sessions.ts';
+import { createExpiringCache } from './platform/cache/expiring-cache.ts';
 import { createPageContext, registerPlatform } from './platform/http/platform.ts';
 import { createRateLimiter } from './platform/http/rate-limit.ts';
 import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
@@ -118,15 +119,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   // Every signed-in request shows its account's name: read at most every two seconds per
   // account (a suspension shows on pages within that; use cases check the account themselves).
-  const recentAccounts = new Map<number, { at: number; account: Awaited<ReturnType<typeof loadViewAccount>> }>();
-  const viewAccounts = async (id: number) => {
-    const hit = recentAccounts.get(id);
-    if (hit && Date.now() - hit.at < 2000) return hit.account;
-    const account = await loadViewAccount(db, id);
-    if (recentAccounts.size >= 50_000) recentAccounts.clear();
-    recentAccounts.set(id, { at: Date.now(), account });
-    return account;
-  };
+  const recentAccounts = createExpiringCache<number, Awaited<ReturnType<typeof loadViewAccount>>>({ ttlMs: 2000, maxEntries: 50_000 });
+  const viewAccounts = (id: number) => recentAccounts.get(id, () => loadViewAccount(db, id));
   const platformDeps = {
     db,
     i18n,

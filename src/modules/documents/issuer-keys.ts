@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import type { FieldEncryption } from '../../platform/crypto/field-encryption.ts';
+import { createExpiringCache } from '../../platform/cache/expiring-cache.ts';
 
 /** The URL that names an agency as an issuer; it serves the agency's controller document. */
 export const issuerIdOf = (publicUrl: string, agencyCode: string) => `${publicUrl.replace(/\/$/, '')}/issuers/${encodeURIComponent(agencyCode)}`;
@@ -31,16 +32,16 @@ async function newKeyRow(agencyId: number, encryption: FieldEncryption) {
   return { kid, agency_id: agencyId, public_jwk: JSON.stringify(jwk), private_key_cipher: encryption.encrypt(privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')) };
 }
 
+/** How long an instance signs with the key it loaded before looking again (a rotation elsewhere). */
+const RECHECK_MS = 60_000;
+
 /**
  * Each agency's Ed25519 signing key: created on first use, kept encrypted under DATA_KEY,
  * held in memory once decrypted. Rotation retires the current key (it stays published, so
  * what it signed stays verifiable) and makes a new one.
  */
-/** How long an instance signs with the key it loaded before looking again (a rotation elsewhere). */
-const RECHECK_MS = 60_000;
-
 export function createIssuerKeys(db: Db, encryption: FieldEncryption) {
-  const loaded = new Map<number, { at: number; key: Promise<SigningKey> }>();
+  const loaded = createExpiringCache<number, SigningKey>({ ttlMs: RECHECK_MS });
 
   async function load(agencyId: number): Promise<SigningKey> {
     const active = () => db.selectFrom('issuer_keys').selectAll().where('agency_id', '=', agencyId).where('retired_at', 'is', null).executeTakeFirst();
@@ -58,18 +59,11 @@ export function createIssuerKeys(db: Db, encryption: FieldEncryption) {
   return {
     /** The key that signs for the agency now. */
     signingKey(agencyId: number): Promise<SigningKey> {
-      const hit = loaded.get(agencyId);
-      if (hit && Date.now() - hit.at < RECHECK_MS) return hit.key;
-      const key = load(agencyId).catch((error: unknown) => {
-        loaded.delete(agencyId);
-        throw error;
-      });
-      loaded.set(agencyId, { at: Date.now(), key });
-      return key;
+      return loaded.get(agencyId, () => load(agencyId));
     },
     /**
      * Retires the agency's current key and makes a new one, in one transaction.
-     * Other instances pick the new key up when they restart or call `forget`.
+     * Other instances pick the new key up within a minute (RECHECK_MS), or at once on `forget`.
      */
     async rotate(agencyId: number, tx?: Executor): Promise<string> {
       const run = async (t: Executor) => {
@@ -79,11 +73,11 @@ export function createIssuerKeys(db: Db, encryption: FieldEncryption) {
         return row.kid;
       };
       const kid = tx ? await run(tx) : await db.transaction().execute(run);
-      loaded.delete(agencyId);
+      loaded.forget(agencyId);
       return kid;
     },
     forget(agencyId: number) {
-      loaded.delete(agencyId);
+      loaded.forget(agencyId);
     },
   };
 }

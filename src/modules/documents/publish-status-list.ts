@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db/database.ts';
+import { createExpiringCache } from '../../platform/cache/expiring-cache.ts';
 import { findAgency } from '../identity/index.ts';
 import { issuerIdOf, methodIdOf, type IssuerKeys } from './issuer-keys.ts';
 import { statusBits } from './repository.ts';
@@ -14,8 +15,7 @@ export const STATUS_TTL_SECONDS = 60;
  * here is seen at once by this instance (`changed`) and within seconds by the others.
  */
 export function createStatusLists(deps: { db: Db; keys: IssuerKeys; publicUrl: string; cacheMs?: number }) {
-  const cache = new Map<string, { at: number; jwt: Promise<string> }>();
-  const cacheMs = deps.cacheMs ?? 5_000;
+  const cache = createExpiringCache<string, string>({ ttlMs: deps.cacheMs ?? 5_000 });
 
   async function build(agencyId: number, agencyCode: string, list: number, purpose: StatusPurpose): Promise<string> {
     const bits = await statusBits(deps.db, agencyId, list);
@@ -30,16 +30,10 @@ export function createStatusLists(deps: { db: Db; keys: IssuerKeys; publicUrl: s
     async get(agencyCode: string, list: number, purpose: StatusPurpose): Promise<string | undefined> {
       const agency = await findAgency(deps.db, { code: agencyCode });
       if (!agency) return undefined;
-      const name = `${agency.id}/${list}/${purpose}`;
-      const hit = cache.get(name);
-      if (hit && Date.now() - hit.at < cacheMs) return hit.jwt;
-      const jwt = build(agency.id, agency.code, list, purpose);
-      cache.set(name, { at: Date.now(), jwt });
-      jwt.catch(() => cache.delete(name));
-      return jwt;
+      return cache.get(`${agency.id}/${list}/${purpose}`, () => build(agency.id, agency.code, list, purpose));
     },
     changed(agencyId: number, list: number) {
-      for (const purpose of ['revocation', 'suspension']) cache.delete(`${agencyId}/${list}/${purpose}`);
+      for (const purpose of ['revocation', 'suspension']) cache.forget(`${agencyId}/${list}/${purpose}`);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import type { LocalText } from '../../platform/db/schema.ts';
+import { createExpiringCache } from '../../platform/cache/expiring-cache.ts';
 import { findAgency } from '../identity/index.ts';
 import { findCertificateType, type CertificateType } from './certificate-types.ts';
 import { issuerIdOf, publicKeyOf } from './issuer-keys.ts';
@@ -86,8 +87,9 @@ export function createVerifier(deps: VerifyDeps & { log: VerificationLog }): Ver
   // Issued certificates never change (append-only), so a row once read is kept; only their
   // status changes, and it is read again after a few seconds (at once after a change here).
   const rows = new Map<string, CertificateRow>();
-  const statuses = new Map<number, { at: number; changes: StatusChangeRow[] }>();
-  const agencies = new Map<number, { at: number; agency: Awaited<ReturnType<typeof findAgency>> }>();
+  const statuses = createExpiringCache<number, StatusChangeRow[]>({ ttlMs: STATUS_CACHE_MS, maxEntries: 20_000 });
+  const agencies = createExpiringCache<number, Awaited<ReturnType<typeof findAgency>>>({ ttlMs: 60_000 });
+  const types = createExpiringCache<string, CertificateType | undefined>({ ttlMs: 60_000 });
   const rowOf = async (typed: string) => {
     const issueNumber = normalizeIssueNumber(typed);
     if (!issueNumber) return undefined;
@@ -100,30 +102,10 @@ export function createVerifier(deps: VerifyDeps & { log: VerificationLog }): Ver
     }
     return row;
   };
-  const changesOf = async (id: number) => {
-    const hit = statuses.get(id);
-    if (hit && Date.now() - hit.at < STATUS_CACHE_MS) return hit.changes;
-    const changes = (await statusChangesOf(db, [id])).get(id) ?? [];
-    if (statuses.size >= 20_000) statuses.clear();
-    statuses.set(id, { at: Date.now(), changes });
-    return changes;
-  };
-  const agencyOf = async (id: number) => {
-    const hit = agencies.get(id);
-    if (hit && Date.now() - hit.at < 60_000) return hit.agency;
-    const agency = await findAgency(db, { id });
-    agencies.set(id, { at: Date.now(), agency });
-    return agency;
-  };
+  const changesOf = (id: number) => statuses.get(id, async () => (await statusChangesOf(db, [id])).get(id) ?? []);
+  const agencyOf = (id: number) => agencies.get(id, () => findAgency(db, { id }));
+  const typeOf = (code: string) => types.get(code, () => findCertificateType(db, code));
   const resolve = createKeyResolver(deps);
-  const types = new Map<string, { at: number; type: CertificateType | undefined }>();
-  const typeOf = async (code: string) => {
-    const hit = types.get(code);
-    if (hit && Date.now() - hit.at < 60_000) return hit.type;
-    const type = await findCertificateType(db, code);
-    types.set(code, { at: Date.now(), type });
-    return type;
-  };
 
   // Validity dates are judged below with the status, so an expired certificate says so.
   const verifyJwt = (jwt: string, checkValidity = false) => verifyCredentialJwt(jwt, async (header) => (await resolve(header.kid))?.key, { checkValidity });
@@ -185,7 +167,7 @@ export function createVerifier(deps: VerifyDeps & { log: VerificationLog }): Ver
       return check(row, result, who);
     },
     changed(certificateId) {
-      statuses.delete(certificateId);
+      statuses.forget(certificateId);
     },
   };
 }
