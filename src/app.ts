@@ -158,14 +158,12 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   // (see takeReplies), so a transaction is not held up by a whole turn of the event loop.
   const takeReplies = database.takeReplies;
   if (takeReplies) {
-    app.addHook('onRequest', (_request, _reply, done) => {
+    const take = (_request: unknown, _reply: unknown, done: () => void) => {
       takeReplies();
       done();
-    });
-    app.addHook('onResponse', (_request, _reply, done) => {
-      takeReplies();
-      done();
-    });
+    };
+    app.addHook('onRequest', take);
+    app.addHook('onResponse', take);
   }
 
   await app.register(operationsRoutes({ db, migrations, metrics, version, databaseKind: database.kind, pageContext }));

@@ -12,8 +12,7 @@ import { createIssuerKeys, publishedKeys, type PublishedKey } from './issuer-key
  * @throws DomainError AGENCY_NOT_FOUND
  */
 export async function rotateIssuerKey(db: Db, encryption: FieldEncryption, agencyCode: string): Promise<{ agency: string; kid: string; keys: PublishedKey[] }> {
-  const agency = await findAgency(db, { code: agencyCode });
-  if (!agency) throw new DomainError('AGENCY_NOT_FOUND', 'documents.error.agencyUnknown', { params: { code: agencyCode } });
+  const agency = await agencyByCode(db, agencyCode);
   const kid = await db.transaction().execute(async (tx) => {
     const made = await createIssuerKeys(db, encryption).rotate(agency.id, tx);
     await writeAuditEvent(tx, { action: 'documents.issuer-key.rotated', actor: { accountId: null, agencyId: agency.id }, subject: { type: 'issuer-key', id: made }, details: { agency: agency.code } });
@@ -24,7 +23,12 @@ export async function rotateIssuerKey(db: Db, encryption: FieldEncryption, agenc
 
 /** An agency's keys, newest first, for the operator. */
 export async function listIssuerKeys(db: Db, agencyCode: string): Promise<PublishedKey[]> {
-  const agency = await findAgency(db, { code: agencyCode });
-  if (!agency) throw new DomainError('AGENCY_NOT_FOUND', 'documents.error.agencyUnknown', { params: { code: agencyCode } });
-  return publishedKeys(db, agency.id);
+  return publishedKeys(db, (await agencyByCode(db, agencyCode)).id);
+}
+
+/** @throws DomainError AGENCY_NOT_FOUND */
+async function agencyByCode(db: Db, code: string) {
+  const agency = await findAgency(db, { code });
+  if (!agency) throw new DomainError('AGENCY_NOT_FOUND', 'documents.error.agencyUnknown', { params: { code } });
+  return agency;
 }
