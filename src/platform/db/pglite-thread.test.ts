@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { openDatabase } from './database.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { migrationSources } from '../../app.ts';
+import { eventually } from '../../../test/support/test-app.ts';
 
 // The embedded database on its own thread must behave exactly as on the server's thread:
 // same rows and types, same errors, same transactions.
@@ -110,13 +111,9 @@ test('replies are taken when asked, without waiting for a turn of the event loop
     }
     assert.equal(answer, 42);
     // The notification came with the reply, and its listener ran outside the taking.
-    await eventuallyHeard(heard);
+    await eventually(async () => heard.length > 0, 'the notification');
     assert.deepEqual(heard, ['hello']);
   } finally {
     await database.close();
   }
 });
-
-async function eventuallyHeard(heard: string[]) {
-  for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-}
