@@ -1,4 +1,5 @@
 import type { Db, Executor } from '../../platform/db/database.ts';
+import { besideTheDatabase } from '../../platform/db/beside-database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
 import { checkAnswers } from '../catalogue/index.ts';
 import { findBusinessesByIds } from '../registry/index.ts';
@@ -29,11 +30,12 @@ async function factsFor(db: Executor, businessId: number | null, today: Date): P
 
 /**
  * Files a draft: checks every answer, gives it a receipt number, records the submission,
- * tells the applicant, and lets the service's rules decide at once when they hold.
+ * tells the applicant, and lets the service's rules decide at once when they hold. The
+ * busiest write there is: its transaction runs beside the database (beside-database.ts).
  * @throws DomainError NOT_FOUND, VALIDATION_FAILED (with the fields), ACTION_NOT_ALLOWED
  */
-export async function submitApplication(db: Db, o: SubmitApplicationOptions): Promise<{ receiptNo: string; status: Status }> {
-  return db.transaction().execute(async (tx) => {
+export const submitApplication = besideTheDatabase(import.meta.url, 'submitApplication', async (db: Db, o: SubmitApplicationOptions): Promise<{ receiptNo: string; status: Status }> =>
+  db.transaction().execute(async (tx) => {
     const locked = await lockForStep(tx, o.applicationId);
     const { application } = locked;
     if (application.applicant_account_id !== o.accountId) throw new DomainError('NOT_FOUND');
@@ -56,5 +58,5 @@ export async function submitApplication(db: Db, o: SubmitApplicationOptions): Pr
       ));
     }
     return { receiptNo, status };
-  });
-}
+  }),
+);

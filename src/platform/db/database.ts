@@ -2,10 +2,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
-import { PGliteDialect } from './pglite-dialect.ts';
-import { startPGliteThread, type PGliteSession } from './pglite-thread.ts';
+import { PGliteDialect, type PGliteSession } from './pglite-dialect.ts';
+import { startPGliteThread } from './pglite-thread.ts';
 import type { DB } from './schema.ts';
 import { pgliteParsers, pgliteSerializers } from './pglite-types.ts';
+import { runProceduresWith, type ProcedureRunner } from './beside-database.ts';
 
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
@@ -72,8 +73,11 @@ function pgdataOf(dataDir: string): string | undefined {
 }
 
 /** An embedded database over a PGlite session, here or on its own thread. */
-function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite?: PGlite; takeReplies?(): void; dumpDataDir(): Promise<Blob>; listen(channel: string, listener: (payload: string) => void): Promise<() => void>; close(): Promise<void> }): Database {
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(session, onThisThread) });
+function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite?: PGlite; takeReplies?(): void; run?: ProcedureRunner; dumpDataDir(): Promise<Blob>; listen(channel: string, listener: (payload: string) => void): Promise<() => void>; close(): Promise<void> }): Database {
+  const dialect = new PGliteDialect(session, onThisThread);
+  const db = new Kysely<DB>({ dialect });
+  const run = parts.run;
+  if (run) runProceduresWith(db, (module, name, args) => dialect.exclusive(() => run(module, name, args)));
   let closed = false;
   return {
     kind: 'pglite',
@@ -94,7 +98,7 @@ function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite
 
 async function openPGliteThread(dataDir: string): Promise<Database> {
   const thread = await startPGliteThread(pgdataOf(dataDir));
-  return embedded(thread.session, false, { takeReplies: thread.takeReplies, dumpDataDir: () => thread.dumpDataDir(), listen: (channel, listener) => thread.listen(channel, listener), close: () => thread.close() });
+  return embedded(thread.session, false, { takeReplies: thread.takeReplies, run: thread.run, dumpDataDir: () => thread.dumpDataDir(), listen: (channel, listener) => thread.listen(channel, listener), close: () => thread.close() });
 }
 
 async function openPGlite(dataDir: string): Promise<Database> {

@@ -1,4 +1,3 @@
-import type { PGliteSession } from './pglite-thread.ts';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -12,12 +11,19 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
+/** The part of PGlite the Kysely dialect uses, wherever PGlite runs. */
+export interface PGliteSession {
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number | undefined }>;
+  exec(sql: string): Promise<Array<{ rows: unknown[]; affectedRows?: number | undefined }>>;
+}
+
 /**
  * Kysely over PGlite. PGlite is one Postgres backend with one session, so the driver
  * hands out that single connection to one user at a time: a transaction holds it until
  * commit or rollback, and every other query waits its turn, as with a pool of size one.
  */
 export class PGliteDialect implements Dialect {
+  private pipelined: PipelinedPGliteDriver | undefined;
   /** `onThisThread`: PGlite executes on the caller's thread (see releaseConnection). */
   constructor(
     private readonly pglite: PGliteSession,
@@ -27,7 +33,17 @@ export class PGliteDialect implements Dialect {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return this.onThisThread ? new PGliteDriver(this.pglite) : new PipelinedPGliteDriver(this.pglite);
+    if (this.onThisThread) return new PGliteDriver(this.pglite);
+    this.pipelined = new PipelinedPGliteDriver(this.pglite);
+    return this.pipelined;
+  }
+  /**
+   * PGlite on its own thread: runs `work` while this side sends nothing else, as if it were
+   * a transaction of this side's (the work runs a transaction on the database's thread).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.pipelined) throw new Error('exclusive: only for PGlite on a thread of its own, once Kysely has its driver');
+    return this.pipelined.exclusive(work);
   }
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
@@ -116,7 +132,8 @@ class PipelinedPGliteDriver implements Driver {
   /** resolves when the open transaction (if any) ends */
   private transactionDone: Promise<void> | undefined;
   private endTransaction: (() => void) | undefined;
-  private owner: PipelinedConnection | undefined;
+  /** the connection whose transaction is open, or the holder of an exclusive section */
+  private owner: object | undefined;
   private turns: Promise<void> = Promise.resolve();
 
   constructor(private readonly pglite: PGliteSession) {}
@@ -128,18 +145,18 @@ class PipelinedPGliteDriver implements Driver {
   }
 
   /** Waits until no other caller's transaction is open. */
-  async clear(connection: PipelinedConnection): Promise<void> {
-    while (this.transactionDone && this.owner !== connection) await this.transactionDone;
+  async clear(owner: object): Promise<void> {
+    while (this.transactionDone && this.owner !== owner) await this.transactionDone;
   }
 
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const mine = connection as PipelinedConnection;
+  /** Waits for this owner's turn among transactions, then holds the session for it until `end`. */
+  private async takeTurn(owner: object): Promise<void> {
     const previous = this.turns;
     let done!: () => void;
     this.turns = new Promise<void>((resolve) => (done = resolve));
     await previous;
-    await this.clear(mine);
-    this.owner = mine;
+    await this.clear(owner);
+    this.owner = owner;
     this.transactionDone = new Promise<void>((resolve) => (this.endTransaction = () => {
       this.owner = undefined;
       this.transactionDone = undefined;
@@ -147,6 +164,21 @@ class PipelinedPGliteDriver implements Driver {
       resolve();
       done();
     }));
+  }
+
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const owner = {};
+    await this.takeTurn(owner);
+    try {
+      return await work();
+    } finally {
+      this.end(owner);
+    }
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const mine = connection as PipelinedConnection;
+    await this.takeTurn(mine);
     const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
     try {
       await mine.executeQuery(CompiledQuery.raw(`begin${isolation}`));
@@ -173,8 +205,8 @@ class PipelinedPGliteDriver implements Driver {
   }
 
   /** Ends the open transaction if it is this connection's (a failed commit is followed by a rollback). */
-  private end(connection: DatabaseConnection) {
-    if (this.owner === connection) this.endTransaction?.();
+  private end(owner: object) {
+    if (this.owner === owner) this.endTransaction?.();
   }
 
   async releaseConnection(): Promise<void> {}

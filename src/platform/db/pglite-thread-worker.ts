@@ -2,29 +2,38 @@
 // executing SQL never occupies the thread that serves HTTP.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { lowerThreadPriority } from '../threads/thread-priority.ts';
+import { Kysely } from 'kysely';
 import { pgliteParsers, pgliteSerializers } from './pglite-types.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import { errorFields, procedureOf } from './beside-database.ts';
+import type { DB } from './schema.ts';
 
 export type ThreadRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[] }
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'dump' }
   | { id: number; op: 'listen'; channel: string }
+  /** a procedure (beside-database.ts): the other side sends nothing else until it answers */
+  | { id: number; op: 'run'; module: string; name: string; args: unknown }
   | { id: number; op: 'close' };
 
 export type ThreadResponse =
-  | { id: number; ok: true; rows: unknown[]; affectedRows: number | undefined; bytes?: Uint8Array }
+  | { id: number; ok: true; rows: unknown[]; affectedRows: number | undefined; bytes?: Uint8Array; value?: unknown }
   | { id: number; ok: false; error: Record<string, unknown> };
 
 const { dataDir, replies } = workerData as { dataDir: string | undefined; replies: MessagePort };
 
-// Below the HTTP thread, above password hashing: a request's queries come before the next
-// request's hashing, and a health check comes before both.
-lowerThreadPriority(5);
+// At the HTTP thread's priority. One notch below (nice 5) starved it whenever the HTTP
+// thread and the load were busy: a transaction run here (beside-database.ts) then held the
+// single session far longer than its own work while every other query waited (S2 writers
+// reached 50–62 of 73 submissions/s asked; at the same priority 68–72, with /healthz during
+// the login storm no slower). Password hashing stays below both.
 
 async function main() {
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
   const port = parentPort!;
+  // Procedures' own Kysely, over PGlite on this thread; made on the first one.
+  let db: Kysely<DB> | undefined;
   port.on('message', async (request: ThreadRequest) => {
     let response: ThreadResponse;
     try {
@@ -34,6 +43,11 @@ async function main() {
       } else if (request.op === 'exec') {
         const result = (await pglite.exec(request.sql)).at(-1);
         response = { id: request.id, ok: true, rows: result?.rows ?? [], affectedRows: result?.affectedRows ?? 0 };
+      } else if (request.op === 'run') {
+        const procedure = procedureOf(((await import(request.module)) as Record<string, unknown>)[request.name]);
+        if (!procedure) throw new Error(`${request.name} in ${request.module} is not a procedure`);
+        db ??= new Kysely<DB>({ dialect: new PGliteDialect(pglite, true) });
+        response = { id: request.id, ok: true, rows: [], affectedRows: undefined, value: await procedure(db, request.args) };
       } else if (request.op === 'listen') {
         // Notifications cross to the other thread as messages without an id, on the replies'
         // port, in order with them.
@@ -48,9 +62,7 @@ async function main() {
       }
     } catch (error) {
       // A database error's fields (code, detail, constraint, ...) survive the crossing.
-      const fields: Record<string, unknown> = { message: error instanceof Error ? error.message : String(error) };
-      if (error && typeof error === 'object') for (const [key, value] of Object.entries(error)) if (typeof value !== 'function' && typeof value !== 'object') fields[key] = value;
-      response = { id: request.id, ok: false, error: fields };
+      response = { id: request.id, ok: false, error: errorFields(error) };
     }
     replies.postMessage(response);
   });

@@ -1,11 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ThreadRequest, ThreadResponse } from './pglite-thread-worker.ts';
-
-/** The part of PGlite the Kysely dialect uses, wherever PGlite runs. */
-export interface PGliteSession {
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number | undefined }>;
-  exec(sql: string): Promise<Array<{ rows: unknown[]; affectedRows?: number | undefined }>>;
-}
+import { errorFromFields } from './beside-database.ts';
+import type { PGliteSession } from './pglite-dialect.ts';
 
 /** Each request kind without its id (assigned here). */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -40,7 +36,7 @@ export async function startPGliteThread(dataDir: string | undefined) {
     if (!waiting) return;
     pending.delete(response.id);
     if (response.ok) waiting.resolve(response);
-    else waiting.reject(Object.assign(new Error(String(response.error.message)), response.error));
+    else waiting.reject(errorFromFields(response.error));
   };
   replies.on('message', receive);
   const fail = (error: Error) => {
@@ -87,6 +83,13 @@ export async function startPGliteThread(dataDir: string | undefined) {
         if ('notification' in reply) queueMicrotask(() => receive(reply));
         else receive(reply);
       }
+    },
+    /**
+     * Runs a procedure (beside-database.ts) on the database's thread, with a Kysely of its
+     * own there. The caller makes sure nothing else is sent meanwhile (PGliteDialect.exclusive).
+     */
+    async run(module: string, name: string, args: unknown): Promise<unknown> {
+      return (await send({ op: 'run', module, name, args })).value;
     },
     /** Calls `listener` with each NOTIFY payload on `channel`, after the notifying transaction commits. */
     async listen(channel: string, listener: (payload: string) => void): Promise<() => void> {
