@@ -19,7 +19,7 @@ import { createPageContext, registerPlatform } from './platform/http/platform.ts
 import { createRateLimiter } from './platform/http/rate-limit.ts';
 import { createJobRunner, enqueueJob, type JobRunner } from './platform/jobs/jobs.ts';
 import { createFieldEncryption } from './platform/crypto/field-encryption.ts';
-import { accountContact, todayIn, createAgencyDirectory, createSecondFactor, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount, createOidcEndpoints, createMachineAuthenticator, purgeOidcPayloads } from './modules/identity/index.ts';
+import { accountContact, todayIn, createAgencyDirectory, createSecondFactor, createSignInThrottle, identityMenu, identityMessages, identityMigrations, identityRoutes, loadViewAccount, ACCOUNT_CHANGED_CHANNEL, createOidcEndpoints, createMachineAuthenticator, purgeOidcPayloads } from './modules/identity/index.ts';
 import { registryMigrations } from './modules/registry/index.ts';
 import { createEmailSender, createMailTransport, EMAIL_QUEUE, notificationMessages, notificationMigrations, notificationRoutes } from './modules/notifications/index.ts';
 import { operationsMessages, operationsRoutes } from './modules/operations/index.ts';
@@ -119,7 +119,15 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
 
   // Every signed-in request shows its account's name: read at most every two seconds per
   // account (a suspension shows on pages within that; use cases check the account themselves).
-  const recentAccounts = createExpiringCache<number, Awaited<ReturnType<typeof loadViewAccount>>>({ ttlMs: 2000, maxEntries: 50_000 });
+  // The signed-in account's name and standing, read on every page: kept ten seconds, and
+  // forgotten at once when the database announces a change to either, from any instance.
+  const recentAccounts = createExpiringCache<number, Awaited<ReturnType<typeof loadViewAccount>>>({ ttlMs: 10_000, maxEntries: 50_000 });
+  const stopHearingAccounts = await database.listen(ACCOUNT_CHANGED_CHANNEL, (id) => recentAccounts.forget(Number(id)));
+  const stopHearingSessions = await sessions.hearChanges((channel, listener) => database.listen(channel, listener));
+  app.addHook('onClose', async () => {
+    stopHearingAccounts();
+    stopHearingSessions();
+  });
   const viewAccounts = (id: number) => recentAccounts.get(id, () => loadViewAccount(db, id));
   const platformDeps = {
     db,

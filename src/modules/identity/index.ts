@@ -20,6 +20,9 @@ export { createSecondFactor, type SecondFactor } from './second-factor.ts';
 export const identityMigrations = { owner: 'identity', dir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') };
 export const identityMenu = [{ href: '/agencies', labelKey: 'menu.agencies' }];
 
+/** The database announces here the id of every account whose name or standing changed (migration 011). */
+export const ACCOUNT_CHANGED_CHANNEL = 'nara_account_changed';
+
 /** The signed-in account as pages show it; suspended accounts count as signed out. */
 export async function loadViewAccount(db: Db, accountId: number): Promise<ViewAccount | undefined> {
   const account = await findAccountById(db, accountId);

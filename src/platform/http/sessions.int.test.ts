@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, cookiesFrom, csrfFrom, type TestApp } from '../../../test/support/test-app.ts';
+import { testApp, cookiesFrom, csrfFrom, eventually, signIn, type TestApp } from '../../../test/support/test-app.ts';
 import { DEMO_PASSWORD } from '../../modules/identity/index.ts';
 
 // Anonymous sessions cost no write until they hold something; their CSRF token survives
@@ -70,4 +70,45 @@ test('two requests giving one anonymous session its row at once both succeed', a
   const headers = { cookie, 'x-csrf-token': csrfFrom(page.body), 'content-type': 'application/json' };
   const both = await Promise.all([1, 2].map(() => t.app.inject({ method: 'POST', url: '/sign-in/passkey/options', headers, payload: '{}' })));
   assert.deepEqual(both.map((r) => r.statusCode), [200, 200]);
+});
+
+// Sessions and the signed-in account are kept in memory for ten seconds; a change made by
+// another instance or a tool reaches this one through the database's announcement, at once.
+
+test('a session ended elsewhere (another instance, a tool) stops working at once, not when the kept copy expires', async () => {
+  const cookie = await signIn(t.app, 'resident2');
+  const signedIn = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie } });
+  assert.equal(signedIn.statusCode, 200, 'signed in, and the session is now kept');
+  const id = (await t.database.db.selectFrom('sessions').select('id').where('account_id', '=', (await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'resident2').executeTakeFirstOrThrow()).id).orderBy('created_at', 'desc').executeTakeFirstOrThrow()).id;
+  await t.database.db.deleteFrom('sessions').where('id', '=', id).execute();
+  await eventually(async () => (await t.app.inject({ method: 'GET', url: '/account', headers: { cookie } })).statusCode === 303, 'the ended session being refused');
+});
+
+test('seeing a session again is not announced: a kept session is not read again on every touch', async () => {
+  const cookie = await signIn(t.app, 'resident3');
+  assert.equal((await t.app.inject({ method: 'GET', url: '/account', headers: { cookie } })).statusCode, 200);
+  const heard: string[] = [];
+  const stop = await t.database.listen('nara_session_changed', (id) => heard.push(id));
+  try {
+    await t.database.db.updateTable('sessions').set({ last_seen_at: new Date() }).execute();
+    const [row] = await t.database.db.insertInto('sessions').values({ id: 'announce-test', account_id: null, data: '{}', expires_at: new Date(Date.now() + 60_000) }).returning('id').execute();
+    await t.database.db.updateTable('sessions').set({ data: JSON.stringify({ step: 2 }) }).where('id', '=', row!.id).execute();
+    await eventually(async () => heard.includes('announce-test'), 'the changed session being announced');
+    // Announcements arrive in commit order: had touching every session been announced, it would be heard first.
+    assert.deepEqual(heard, ['announce-test']);
+  } finally {
+    stop();
+  }
+});
+
+test('an account suspended elsewhere is signed out of every page at once', async () => {
+  const cookie = await signIn(t.app, 'resident1');
+  const before = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie } });
+  assert.equal(before.statusCode, 200);
+  await t.database.db.updateTable('accounts').set({ status: 'suspended' }).where('username', '=', 'resident1').execute();
+  try {
+    await eventually(async () => (await t.app.inject({ method: 'GET', url: '/account', headers: { cookie } })).statusCode === 303, 'the suspended account being signed out');
+  } finally {
+    await t.database.db.updateTable('accounts').set({ status: 'active' }).where('username', '=', 'resident1').execute();
+  }
 });

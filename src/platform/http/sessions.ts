@@ -5,6 +5,10 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 export const SESSION_COOKIE = 'nara_sid';
+/** The database announces here the id of every session changed or ended (migration 003). */
+export const SESSION_CHANGED_CHANNEL = 'nara_session_changed';
+const SESSION_CACHE_MS = 2000;
+const HEARD_SESSION_CACHE_MS = 10_000;
 
 export interface SessionState {
   id: string;
@@ -67,10 +71,13 @@ export function createSessions(options: SessionOptions) {
   };
   const anonymousMac = (random: string) => createHmac('sha256', secret).update(`anonymous-session:${random}`).digest('base64url').slice(0, 22);
 
-  // Signed-in requests would each read their session row; a row read in the last two
-  // seconds is used again instead. This instance forgets a row the moment it changes or
-  // ends one; another instance may use an ended session for at most that long.
-  const CACHE_MS = 2000;
+  // Signed-in requests would each read their session row; a row read recently is used
+  // again instead. This instance forgets a row the moment it changes or ends one; once it
+  // hears the database's announcements (hearChanges), it also forgets one the moment any
+  // other instance or tool changes it, and keeps rows for ten seconds instead of two. Either
+  // way, an ended session is used for at most that long if an announcement is lost (the
+  // listening connection to PostgreSQL dropped).
+  let cacheMs = SESSION_CACHE_MS;
   type Row = { account_id: number | null; data: Record<string, unknown>; last_seen_at: Date; created_at: Date; expires_at: Date };
   const cache = new Map<string, { at: number; row: Row }>();
   const forget = (id: string) => void cache.delete(id);
@@ -100,7 +107,7 @@ export function createSessions(options: SessionOptions) {
     }
     const now = Date.now();
     const cached = cache.get(id);
-    let row: Row | undefined = cached && now - cached.at < CACHE_MS && cached.row.expires_at.getTime() > now ? cached.row : undefined;
+    let row: Row | undefined = cached && now - cached.at < cacheMs && cached.row.expires_at.getTime() > now ? cached.row : undefined;
     if (!row) {
       row = await db
         .selectFrom('sessions')
@@ -159,6 +166,19 @@ export function createSessions(options: SessionOptions) {
   return {
     load,
     csrfFor,
+    /**
+     * Forgets each session the database announces as changed or ended (a trigger on the
+     * table), from this instance or any other, and from then on keeps rows longer.
+     * @returns a function that stops listening
+     */
+    async hearChanges(listen: (channel: string, listener: (payload: string) => void) => Promise<() => void>): Promise<() => void> {
+      const stop = await listen(SESSION_CHANGED_CHANNEL, forget);
+      cacheMs = HEARD_SESSION_CACHE_MS;
+      return () => {
+        stop();
+        cacheMs = SESSION_CACHE_MS;
+      };
+    },
     /** The current session, created (anonymous, without a row) if there is none yet: call before rendering a form. */
     async ensure(request: FastifyRequest, reply: FastifyReply): Promise<SessionState> {
       if (request.session) return request.session;
