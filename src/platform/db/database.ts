@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { PGliteDialect, type PGliteSession } from './pglite-dialect.ts';
 import { startPGliteThread } from './pglite-thread.ts';
 import type { DB } from './schema.ts';
-import { pgliteParsers, pgliteSerializers } from './pglite-types.ts';
+import { PGLITE_SESSION_SETUP, pgliteParsers, pgliteSerializers } from './pglite-types.ts';
 import { runProceduresWith, type ProcedureRunner } from './beside-database.ts';
 
 export type Db = Kysely<DB>;
@@ -104,6 +104,7 @@ async function openPGliteThread(dataDir: string): Promise<Database> {
 async function openPGlite(dataDir: string): Promise<Database> {
   const pgdata = pgdataOf(dataDir);
   const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
+  await pglite.exec(PGLITE_SESSION_SETUP);
   return embedded(pglite, true, {
     pglite,
     dumpDataDir: () => pglite.dumpDataDir('gzip'),

@@ -3,7 +3,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
-import { pgliteParsers, pgliteSerializers } from './pglite-types.ts';
+import { PGLITE_SESSION_SETUP, pgliteParsers, pgliteSerializers } from './pglite-types.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { errorFields, procedureOf } from './beside-database.ts';
 import type { DB } from './schema.ts';
@@ -31,6 +31,7 @@ const { dataDir, replies } = workerData as { dataDir: string | undefined; replie
 
 async function main() {
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
+  await pglite.exec(PGLITE_SESSION_SETUP);
   const port = parentPort!;
   // Procedures' own Kysely, over PGlite on this thread; made on the first one.
   let db: Kysely<DB> | undefined;

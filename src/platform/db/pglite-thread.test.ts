@@ -117,3 +117,15 @@ test('replies are taken when asked, without waiting for a turn of the event loop
     await database.close();
   }
 });
+
+test('embedded sessions, on their own thread or not, do not zero-fill each new WAL segment (a statement would stall while 16 MB are written)', async () => {
+  for (const thread of [true, false]) {
+    const database = await openDatabase({ dataDir: 'memory://', thread });
+    try {
+      const { rows } = await sql<{ wal_init_zero: string }>`show wal_init_zero`.execute(database.db);
+      assert.equal(rows[0]!.wal_init_zero, 'off', thread ? 'on its own thread' : 'on this thread');
+    } finally {
+      await database.close();
+    }
+  }
+});
