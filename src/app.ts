@@ -117,10 +117,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
     },
   });
 
-  // Every signed-in request shows its account's name: read at most every two seconds per
-  // account (a suspension shows on pages within that; use cases check the account themselves).
-  // The signed-in account's name and standing, read on every page: kept ten seconds, and
-  // forgotten at once when the database announces a change to either, from any instance.
+  // The signed-in account's name and standing, shown on every page: kept ten seconds, and
+  // forgotten at once when the database announces a change to either, from any instance
+  // (use cases check the account themselves).
   const recentAccounts = createExpiringCache<number, Awaited<ReturnType<typeof loadViewAccount>>>({ ttlMs: 10_000, maxEntries: 50_000 });
   const stopHearingAccounts = await database.listen(ACCOUNT_CHANGED_CHANNEL, (id) => recentAccounts.forget(Number(id)));
   const stopHearingSessions = await sessions.hearChanges((channel, listener) => database.listen(channel, listener));
