@@ -24,7 +24,7 @@ test('doctor finds the pending migrations of a new data directory, and is conten
   assert.match(first.out, /pending migrations: platform\/001-platform/);
   const migrate = nara('migrate');
   assert.equal(migrate.code, 0);
-  assert.match(migrate.out, /Applied: platform\/001-platform, platform\/002-audit-on-behalf, identity\/001-identity/);
+  assert.match(migrate.out, /Applied: platform\/001-platform, platform\/002-audit-on-behalf, platform\/003-session-announcements, identity\/001-identity/);
   assert.match(nara('migrate').out, /up to date/);
   const again = nara('doctor');
   assert.equal(again.code, 0, again.out);
