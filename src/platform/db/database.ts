@@ -7,6 +7,7 @@ import { startPGliteThread } from './pglite-thread.ts';
 import type { DB } from './schema.ts';
 import { PGLITE_SESSION_SETUP, pgliteParsers, pgliteSerializers } from './pglite-types.ts';
 import { runProceduresWith, type ProcedureRunner } from './beside-database.ts';
+import { preparedSession } from './pglite-prepared.ts';
 
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
@@ -105,7 +106,7 @@ async function openPGlite(dataDir: string): Promise<Database> {
   const pgdata = pgdataOf(dataDir);
   const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
   await pglite.exec(PGLITE_SESSION_SETUP);
-  return embedded(pglite, true, {
+  return embedded(preparedSession(pglite), true, {
     pglite,
     dumpDataDir: () => pglite.dumpDataDir('gzip'),
     listen: async (channel, listener) => {

@@ -6,6 +6,7 @@ import { Kysely } from 'kysely';
 import { PGLITE_SESSION_SETUP, pgliteParsers, pgliteSerializers } from './pglite-types.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { errorFields, procedureOf } from './beside-database.ts';
+import { preparedSession } from './pglite-prepared.ts';
 import type { DB } from './schema.ts';
 
 export type ThreadRequest =
@@ -32,6 +33,7 @@ const { dataDir, replies } = workerData as { dataDir: string | undefined; replie
 async function main() {
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
   await pglite.exec(PGLITE_SESSION_SETUP);
+  const session = preparedSession(pglite);
   const port = parentPort!;
   // Procedures' own Kysely, over PGlite on this thread; made on the first one.
   let db: Kysely<DB> | undefined;
@@ -39,15 +41,15 @@ async function main() {
     let response: ThreadResponse;
     try {
       if (request.op === 'query') {
-        const result = await pglite.query(request.sql, request.params);
+        const result = await session.query(request.sql, request.params);
         response = { id: request.id, ok: true, rows: result.rows, affectedRows: result.affectedRows };
       } else if (request.op === 'exec') {
-        const result = (await pglite.exec(request.sql)).at(-1);
+        const result = (await session.exec(request.sql)).at(-1);
         response = { id: request.id, ok: true, rows: result?.rows ?? [], affectedRows: result?.affectedRows ?? 0 };
       } else if (request.op === 'run') {
         const procedure = procedureOf(((await import(request.module)) as Record<string, unknown>)[request.name]);
         if (!procedure) throw new Error(`${request.name} in ${request.module} is not a procedure`);
-        db ??= new Kysely<DB>({ dialect: new PGliteDialect(pglite, true) });
+        db ??= new Kysely<DB>({ dialect: new PGliteDialect(session, true) });
         response = { id: request.id, ok: true, rows: [], affectedRows: undefined, value: await procedure(db, request.args) };
       } else if (request.op === 'listen') {
         // Notifications cross to the other thread as messages without an id, on the replies'
