@@ -1,11 +1,11 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { PGliteDialect, type PGliteSession } from './pglite-dialect.ts';
 import { startPGliteThread } from './pglite-thread.ts';
 import type { DB } from './schema.ts';
-import { PGLITE_SESSION_SETUP, pgliteParsers, pgliteSerializers } from './pglite-types.ts';
+import { startPGlite } from './pglite-types.ts';
 import { runProceduresWith, type ProcedureRunner } from './beside-database.ts';
 import { preparedSession } from './pglite-prepared.ts';
 
@@ -104,8 +104,7 @@ async function openPGliteThread(dataDir: string): Promise<Database> {
 
 async function openPGlite(dataDir: string): Promise<Database> {
   const pgdata = pgdataOf(dataDir);
-  const pglite = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
-  await pglite.exec(PGLITE_SESSION_SETUP);
+  const pglite = await startPGlite(pgdata);
   return embedded(preparedSession(pglite), true, {
     pglite,
     dumpDataDir: () => pglite.dumpDataDir('gzip'),

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { preparedSession } from './pglite-prepared.ts';
-import { pgliteParsers, pgliteSerializers } from './pglite-types.ts';
+import { startPGlite } from './pglite-types.ts';
 
 // Prepared statements must answer exactly as PGlite's own query does: same rows, same
 // types, same errors, notifications still heard, and never a stale shape after a migration.
 
 async function withPGlite(run: (pglite: PGlite) => Promise<void>) {
-  const pglite = await PGlite.create({ parsers: pgliteParsers, serializers: pgliteSerializers });
+  const pglite = await startPGlite(undefined);
   try {
     await pglite.exec(`create table things (id int8 primary key, day date, at timestamptz, doc jsonb, bytes bytea, name text)`);
     await run(pglite);

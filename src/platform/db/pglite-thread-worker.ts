@@ -1,9 +1,8 @@
 // The embedded database's own thread (see pglite-thread.ts): PGlite runs here, so that
 // executing SQL never occupies the thread that serves HTTP.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
-import { PGLITE_SESSION_SETUP, pgliteParsers, pgliteSerializers } from './pglite-types.ts';
+import { startPGlite } from './pglite-types.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { errorFields, procedureOf } from './beside-database.ts';
 import { preparedSession } from './pglite-prepared.ts';
@@ -31,8 +30,7 @@ const { dataDir, replies } = workerData as { dataDir: string | undefined; replie
 // the login storm no slower). Password hashing stays below both.
 
 async function main() {
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
-  await pglite.exec(PGLITE_SESSION_SETUP);
+  const pglite = await startPGlite(dataDir);
   const session = preparedSession(pglite);
   const port = parentPort!;
   // Procedures' own Kysely, over PGlite on this thread; made on the first one.

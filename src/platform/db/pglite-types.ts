@@ -1,4 +1,6 @@
 /** How the embedded database reads and writes the types whose defaults do not suit Nara. */
+import { PGlite } from '@electric-sql/pglite';
+
 const INT8 = 20;
 // A `date` is a calendar day, not an instant: kept as `YYYY-MM-DD` rather than a Date at
 // some zone's midnight.
@@ -23,12 +25,17 @@ export const pgliteSerializers = {
 };
 
 /**
- * Run once on each new PGlite session. PGlite has no WAL writer or checkpointer of its own:
- * a statement that fills the 16 MB WAL segment creates the next one itself, and with
- * `wal_init_zero` it first writes 16 MB of zeros, stalling that statement and every query
- * queued behind it (70 ms alone on a quiet machine; under S2's load one submission took
- * 750 ms on the database thread, and with this setting none took over 45 ms in two runs).
- * Without it only the segment's last byte is written, as PostgreSQL does on copy-on-write
- * file systems.
+ * PGlite as Nara runs it, on the database thread or on the caller's: Nara's type parsers and
+ * serializers, and no zero-filled WAL segments. PGlite has no WAL writer or checkpointer of
+ * its own: a statement that fills the 16 MB WAL segment creates the next one itself, and
+ * with `wal_init_zero` it first writes 16 MB of zeros, stalling that statement and every
+ * query queued behind it (70 ms alone on a quiet machine; under S2's load one submission
+ * took 750 ms on the database thread, and with this setting none took over 45 ms in two
+ * runs). Without it only the segment's last byte is written, as PostgreSQL does on
+ * copy-on-write file systems.
  */
-export const PGLITE_SESSION_SETUP = 'set wal_init_zero = off';
+export async function startPGlite(dataDir: string | undefined): Promise<PGlite> {
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: pgliteParsers, serializers: pgliteSerializers });
+  await pglite.exec('set wal_init_zero = off');
+  return pglite;
+}
