@@ -40,11 +40,11 @@ export function procedureOf(exported: unknown): ((db: Db, args: unknown) => Prom
   return typeof exported === 'function' && HERE in exported ? (exported as Procedure<unknown, unknown>)[HERE] : undefined;
 }
 
-/** An error as plain fields that cross threads: a database error's code, detail, constraint…; a DomainError's details. */
+/** An error as plain fields that cross threads (postMessage copies them): a database error's code, detail, constraint…; a DomainError's details. */
 export function errorFields(error: unknown): Record<string, unknown> {
   const fields: Record<string, unknown> = { message: error instanceof Error ? error.message : String(error) };
   if (error && typeof error === 'object') for (const [key, value] of Object.entries(error)) if (typeof value !== 'function' && typeof value !== 'object') fields[key] = value;
-  if (error instanceof DomainError) fields.domain = { code: error.code, messageKey: error.messageKey, details: structuredClone(error.details) };
+  if (error instanceof DomainError) fields.domain = { code: error.code, messageKey: error.messageKey, details: error.details };
   return fields;
 }
 
