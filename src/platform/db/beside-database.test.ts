@@ -8,28 +8,29 @@ import { DomainError } from '../http/errors.ts';
 import { countHits } from './beside-database-test-procedures.ts';
 import { besideTheDatabase } from './beside-database.ts';
 
-async function migrated(thread: boolean): Promise<Database> {
+/** Runs `check` against a migrated in-memory database, on a thread of its own or not, and closes it. */
+async function withDatabase(thread: boolean, check: (database: Database) => Promise<void>): Promise<void> {
   const database = await openDatabase({ dataDir: 'memory://', thread });
-  await migrate(database.db, loadMigrations(migrationSources));
-  return database;
+  try {
+    await migrate(database.db, loadMigrations(migrationSources));
+    await check(database);
+  } finally {
+    await database.close();
+  }
 }
 const hitsOf = async (database: Database, key: string) => (await database.db.selectFrom('rate_limits').select('hits').where('key', '=', key).executeTakeFirst())?.hits;
 
 test('with the embedded database on its own thread, a procedure runs there and its rows are committed', async () => {
-  const database = await migrated(true);
-  try {
+  await withDatabase(true, async (database) => {
     const result = await countHits(database.db, { key: 'a' });
     assert.notEqual(result.threadId, threadId, 'ran on the database thread');
     assert.equal(result.key, 'a');
     assert.equal(await hitsOf(database, 'a'), 2);
-  } finally {
-    await database.close();
-  }
+  });
 });
 
 test('a procedure’s DomainError comes back as a DomainError with its details, and its transaction is rolled back', async () => {
-  const database = await migrated(true);
-  try {
+  await withDatabase(true, async (database) => {
     await assert.rejects(countHits(database.db, { key: 'b', fail: 'domain' }), (error: unknown) => {
       assert.ok(error instanceof DomainError);
       assert.equal(error.code, 'VALIDATION_FAILED');
@@ -43,14 +44,11 @@ test('a procedure’s DomainError comes back as a DomainError with its details, 
     // The session is usable afterwards: no transaction was left open.
     await countHits(database.db, { key: 'd' });
     assert.equal(await hitsOf(database, 'd'), 2);
-  } finally {
-    await database.close();
-  }
+  });
 });
 
 test('while a procedure’s transaction is open, other queries wait for it and never see it half done', async () => {
-  const database = await migrated(true);
-  try {
+  await withDatabase(true, async (database) => {
     const running = countHits(database.db, { key: 'e', holdSeconds: 0.3 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Sent while the row exists with one hit, uncommitted: it must wait and see the end.
@@ -58,21 +56,16 @@ test('while a procedure’s transaction is open, other queries wait for it and n
     await running;
     assert.equal(seen, 2);
     assert.equal(other, 2);
-  } finally {
-    await database.close();
-  }
+  });
 });
 
 test('without a database thread (PGlite here, or PostgreSQL), a procedure runs on the calling thread', async () => {
-  const database = await migrated(false);
-  try {
+  await withDatabase(false, async (database) => {
     const result = await countHits(database.db, { key: 'f' });
     assert.equal(result.threadId, threadId);
     assert.equal(await hitsOf(database, 'f'), 2);
     await assert.rejects(countHits(database.db, { key: 'g', fail: 'domain' }), DomainError);
-  } finally {
-    await database.close();
-  }
+  });
 });
 
 test('the database thread refuses to run an export that is not a procedure', async () => {
