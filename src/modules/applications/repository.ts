@@ -1,5 +1,6 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { reusableQuery } from '../../platform/db/reusable-query.ts';
 import type { ApplicationStepsTable, ApplicationsTable } from '../../platform/db/schema.ts';
 import type { FormData } from '../catalogue/index.ts';
 import type { Action, ActorKind, Status } from './workflow.ts';
@@ -12,8 +13,10 @@ export function findApplication(db: Executor, id: number): Promise<ApplicationRo
 }
 
 /** The row locked for the rest of the transaction: steps on one application go one at a time. */
-export function lockApplication(tx: Executor, id: number): Promise<ApplicationRow | undefined> {
-  return tx.selectFrom('applications').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+const selectForUpdate = reusableQuery((db, v: { id: number }) => db.selectFrom('applications').selectAll().where('id', '=', v.id).forUpdate());
+
+export async function lockApplication(tx: Executor, id: number): Promise<ApplicationRow | undefined> {
+  return (await selectForUpdate(tx, { id })).rows[0];
 }
 
 export function stepsOf(db: Executor, applicationId: number): Promise<StepRow[]> {
@@ -61,16 +64,22 @@ export interface NewStep {
 }
 
 /** Appends a step; the database stamps it. @returns its id and time */
-export async function insertStep(tx: Executor, s: NewStep): Promise<StepRow> {
-  const row = await tx
+const insertStepRow = reusableQuery((db, r: Required<Omit<Insertable<ApplicationStepsTable>, 'id' | 'recorded_at'>>) =>
+  db
     .insertInto('application_steps')
     .values({
-      application_id: s.applicationId, seq: s.seq, action: s.action, status_after: s.statusAfter, actor_kind: s.actorKind, actor_account_id: s.actorAccountId,
-      actor_name: s.actorName, assisted_by_account_id: s.assistedBy ?? null, department_id: s.departmentId, note: s.note ?? null, details: JSON.stringify(s.details ?? {}),
+      application_id: r.application_id, seq: r.seq, action: r.action, status_after: r.status_after, actor_kind: r.actor_kind, actor_account_id: r.actor_account_id,
+      actor_name: r.actor_name, assisted_by_account_id: r.assisted_by_account_id, department_id: r.department_id, note: r.note, details: r.details,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return row;
+    .returningAll(),
+);
+
+export async function insertStep(tx: Executor, s: NewStep): Promise<StepRow> {
+  const { rows } = await insertStepRow(tx, {
+    application_id: s.applicationId, seq: s.seq, action: s.action, status_after: s.statusAfter, actor_kind: s.actorKind, actor_account_id: s.actorAccountId,
+    actor_name: s.actorName, assisted_by_account_id: s.assistedBy ?? null, department_id: s.departmentId, note: s.note ?? null, details: JSON.stringify(s.details ?? {}),
+  });
+  return rows[0]!;
 }
 
 export interface Projection {

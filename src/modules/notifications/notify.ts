@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { enqueueJob } from '../../platform/jobs/jobs.ts';
+import { reusableQuery } from '../../platform/db/reusable-query.ts';
 
 export const EMAIL_QUEUE = 'notifications.email';
 
@@ -27,16 +28,17 @@ export interface NotifyOptions {
   email?: boolean;
 }
 
+const insertNotification = reusableQuery((db, v: { accountId: number; template: string; params: string; link: string | null }) =>
+  db.insertInto('notifications').values({ account_id: v.accountId, template: v.template, params: v.params, link: v.link }).returning('id'),
+);
+
 /**
  * Puts a notification in the account's inbox and, if asked, queues its e-mail. Call it
  * with the transaction of the change it reports: both commit or neither.
  */
 export async function notify(tx: Executor, options: NotifyOptions): Promise<number> {
-  const { id } = await tx
-    .insertInto('notifications')
-    .values({ account_id: options.accountId, template: options.template, params: JSON.stringify(options.params ?? {}), link: options.link ?? null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { rows } = await insertNotification(tx, { accountId: options.accountId, template: options.template, params: JSON.stringify(options.params ?? {}), link: options.link ?? null });
+  const { id } = rows[0]!;
   if (options.email) await enqueueJob(tx, EMAIL_QUEUE, { notificationId: id }, { dedupeKey: `email:notification:${id}` });
   return id;
 }

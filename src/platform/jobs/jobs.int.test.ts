@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testDatabase } from '../../../test/support/test-app.ts';
 import type { Database } from '../db/database.ts';
-import { createJobRunner, enqueueJob } from './jobs.ts';
+import { createJobRunner, DEFAULT_MAX_ATTEMPTS, enqueueJob } from './jobs.ts';
 
 let database: Database;
 before(async () => {
@@ -113,4 +113,12 @@ test('the runner started in the background runs due jobs by itself and stops cle
   await enqueueJob(database.db, 'q', {});
   await ran;
   await runner.stop();
+});
+
+test('a job queued without its own limit gets as many attempts as the table gives by default', async () => {
+  await clear();
+  await enqueueJob(database.db, 'q', { n: 1 });
+  await sql`insert into jobs (queue, payload) values ('q', '{}')`.execute(database.db);
+  const jobs = await database.db.selectFrom('jobs').select('max_attempts').orderBy('id').execute();
+  assert.deepEqual(jobs.map((j) => j.max_attempts), [DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS]);
 });

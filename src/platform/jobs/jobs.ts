@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../db/database.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
 
 export interface EnqueueOptions {
   /** not before this many seconds from now */
@@ -10,22 +11,30 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
+interface JobValues {
+  queue: string;
+  payload: string;
+  dedupeKey: string | null;
+  delaySeconds: number;
+  maxAttempts: number;
+}
+
+const insertJob = reusableQuery((db, v: JobValues) =>
+  db
+    .insertInto('jobs')
+    .values({ queue: v.queue, payload: v.payload, dedupe_key: v.dedupeKey, run_at: sql`now() + make_interval(secs => ${v.delaySeconds})`, max_attempts: v.maxAttempts })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing()),
+);
+
+/** A job's attempts unless it asks otherwise (the column's default, 001-platform.sql). */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
 /**
  * Adds a job inside the caller's transaction: this is the outbox. The job exists if and
  * only if the change that asked for it committed, and it is sent after that commit.
  */
 export async function enqueueJob(tx: Executor, queue: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
-  await tx
-    .insertInto('jobs')
-    .values({
-      queue,
-      payload: JSON.stringify(payload),
-      dedupe_key: options.dedupeKey ?? null,
-      run_at: sql`now() + make_interval(secs => ${options.delaySeconds ?? 0})`,
-      ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .execute();
+  await insertJob(tx, { queue, payload: JSON.stringify(payload), dedupeKey: options.dedupeKey ?? null, delaySeconds: options.delaySeconds ?? 0, maxAttempts: options.maxAttempts || DEFAULT_MAX_ATTEMPTS });
 }
 
 export interface JobContext {
