@@ -33,6 +33,20 @@ test('the day of an instant is the day in the deployment zone, not in UTC', () =
   assert.equal(localDay(at('2026-12-01T23:30:00Z'), seoul), '2026-12-02');
 });
 
+test('the day of an instant is right minute by minute across midnights and changes of offset, in zones with odd offsets', () => {
+  const zones = ['Asia/Seoul', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+  // 2026-04-05 ends daylight saving in Lord Howe and Chatham; 2026-11-01 ends it in New York.
+  for (const start of ['2026-04-04T00:00:00Z', '2026-10-31T12:00:00Z']) {
+    for (const timeZone of zones) {
+      const reference = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      for (let minute = 0; minute < 2 * 24 * 60; minute += 1) {
+        const instant = new Date(at(start).getTime() + minute * 60_000 + 59_999 * (minute % 2));
+        assert.equal(localDay(instant, timeZone), reference.format(instant), `${timeZone} ${instant.toISOString()}`);
+      }
+    }
+  }
+});
+
 test('time waiting for a supplement moves the deadline by the working days it took', () => {
   const submitted = { action: 'submit', recordedAt: at('2026-11-02T01:00:00Z') }; // Monday
   assert.deepEqual(deadlineOf([submitted], 3, holidays, seoul), { due: '2026-11-05', paused: false, pausedDays: 0 });

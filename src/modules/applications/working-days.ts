@@ -19,14 +19,26 @@ export function localToday(timeZone: string): string {
   return today.day;
 }
 
+// Every change of offset and every local midnight falls on a quarter hour in UTC (today's
+// offsets are whole quarter hours, and changes happen on a local quarter hour), so all instants of one
+// UTC quarter hour share their local day: it is worked out once per quarter hour and zone.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const daysByQuarter = new Map<string, string>();
+
 /** The calendar day of an instant in a time zone. */
 export function localDay(instant: Date, timeZone: string): string {
+  const key = `${timeZone} ${Math.floor(instant.getTime() / QUARTER_HOUR_MS)}`;
+  const known = daysByQuarter.get(key);
+  if (known !== undefined) return known;
   let f = dayFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     dayFormatters.set(timeZone, f);
   }
-  return f.format(instant);
+  const day = f.format(instant);
+  if (daysByQuarter.size >= 10_000) daysByQuarter.clear();
+  daysByQuarter.set(key, day);
+  return day;
 }
 
 const toUtc = (day: string) => new Date(`${day}T00:00:00Z`);
