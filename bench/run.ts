@@ -39,7 +39,7 @@ const settings = {
   /** S2: residents submitting applications meanwhile, one at a time each: enough that the
    * pace asked is not held back by too few of them while readers keep the server busy */
   writers: 50,
-  /** S2: drafts each writer has ready (at least the pace asked times the seconds measured) */
+  /** S2: drafts each writer has ready at least (more when the pace asked needs them) */
   writerDrafts: 40,
   /** S2: the write load as a share of S1's peak on PGlite */
   writeShare: 0.3,
@@ -359,9 +359,13 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
   const label = `S2 ${settings.readers} readers of their timeline`;
   const base: TimelineOutcome = { label, minRatio: 0.2, maxP99Ratio: 2, verdict: 'INVALID', p99Verdict: 'INVALID' };
   progress(`${label}: starting (${settings.readers} readers and ${settings.writers} writers sign in)`);
+  const rate = 'skipped' in s1 ? 10 : Math.max(1, settings.writeShare * s1.submissionsPerSecond);
+  // Drafts for the whole pace with a quarter to spare: the writers start a second before
+  // the counted seconds and finish after them. Run short, they would slow the pace down.
+  const writerDrafts = Math.max(settings.writerDrafts, Math.ceil((rate * (settings.duration + 2) * 1.25) / settings.writers));
   let server: Server;
   try {
-    server = await spawnServer('nara', { config: { demoResidents: 500, rateLimitPerMinute: 1_000_000 }, readers: settings.readers, writers: settings.writers, writerDrafts: settings.writerDrafts });
+    server = await spawnServer('nara', { config: { demoResidents: 500, rateLimitPerMinute: 1_000_000 }, readers: settings.readers, writers: settings.writers, writerDrafts });
   } catch (error) {
     loudly.push(`${label}: could not run (${reason(error)}) — NO FIGURE`);
     return { ...base, problem: reason(error) };
@@ -378,7 +382,6 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
     progress(`${label}: ${settings.warmup} s warm-up + ${settings.duration} s read-only`);
     if (settings.warmup > 0) await measureReaders(server.url, readers, settings.warmup, pids);
     const readOnly = await measureReaders(server.url, readers, settings.duration, pids);
-    const rate = 'skipped' in s1 ? 10 : Math.max(1, settings.writeShare * s1.submissionsPerSecond);
     progress(`${label}: ${settings.duration} s with applications submitted at ${rate.toFixed(0)}/s`);
     const writing = startWriters(server.url, writers, rate);
     await new Promise((resolve) => setTimeout(resolve, 1000));
