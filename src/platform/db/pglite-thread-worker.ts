@@ -29,6 +29,21 @@ const { dataDir, replies } = workerData as { dataDir: string | undefined; replie
 // reached 50–62 of 73 submissions/s asked; at the same priority 68–72, with /healthz during
 // the login storm no slower). Password hashing stays below both.
 
+// Procedures by module and export name, found once: import() asks the module loader (and
+// its hooks) again on every call, even for a module already loaded.
+const procedures = new Map<string, NonNullable<ReturnType<typeof procedureOf>>>();
+
+async function procedureNamed(module: string, name: string) {
+  const key = `${module}#${name}`;
+  let procedure = procedures.get(key);
+  if (!procedure) {
+    procedure = procedureOf(((await import(module)) as Record<string, unknown>)[name]);
+    if (!procedure) throw new Error(`${name} in ${module} is not a procedure`);
+    procedures.set(key, procedure);
+  }
+  return procedure;
+}
+
 async function main() {
   const pglite = await startPGlite(dataDir);
   const session = preparedSession(pglite);
@@ -45,8 +60,7 @@ async function main() {
         const result = (await session.exec(request.sql)).at(-1);
         response = { id: request.id, ok: true, rows: result?.rows ?? [], affectedRows: result?.affectedRows ?? 0 };
       } else if (request.op === 'run') {
-        const procedure = procedureOf(((await import(request.module)) as Record<string, unknown>)[request.name]);
-        if (!procedure) throw new Error(`${request.name} in ${request.module} is not a procedure`);
+        const procedure = await procedureNamed(request.module, request.name);
         db ??= new Kysely<DB>({ dialect: new PGliteDialect(session, true) });
         response = { id: request.id, ok: true, rows: [], affectedRows: undefined, value: await procedure(db, request.args) };
       } else if (request.op === 'listen') {
