@@ -92,13 +92,16 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   const issueDeps = { db, keys: issuerKeys, render: (view: Parameters<typeof renderer.render>[0]) => renderer.render(view), i18n, publicUrl: config.publicUrl, timeZone: config.timeZone };
   const transparencyLog = createTransparencyLog({ db, encryption, intervalMs: config.logIntervalMs, log: app.log, sources: [stepRecords] });
 
+  // The address and language each notification's e-mail goes to: kept ten seconds like the
+  // signed-in account below, and forgotten at once when the database announces a change.
+  const recentContacts = createExpiringCache<number, Awaited<ReturnType<typeof accountContact>>>({ ttlMs: 10_000, maxEntries: 50_000 });
   const jobs = createJobRunner({
     db,
     pollMs: config.jobPollMs,
     log: app.log,
     onOutcome: (queue, outcome) => metrics.jobs.inc({ queue, outcome }),
     handlers: {
-      [EMAIL_QUEUE]: createEmailSender({ db, i18n, transport, mailFrom: config.mailFrom, publicUrl: config.publicUrl, contact: (id) => accountContact(db, id) }),
+      [EMAIL_QUEUE]: createEmailSender({ db, i18n, transport, mailFrom: config.mailFrom, publicUrl: config.publicUrl, contact: (id) => recentContacts.get(id, () => accountContact(db, id)) }),
       [SCAN_QUEUE]: createAttachmentScanner({ db, command: config.virusScanCommand }),
       [APPROVED_QUEUE]: async (payload) => {
         await issueOnApproval({ ...issueDeps, encryption }, Number(payload.applicationId), todayIn(config.timeZone));
@@ -121,7 +124,10 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   // forgotten at once when the database announces a change to either, from any instance
   // (use cases check the account themselves).
   const recentAccounts = createExpiringCache<number, Awaited<ReturnType<typeof loadViewAccount>>>({ ttlMs: 10_000, maxEntries: 50_000 });
-  const stopHearingAccounts = await database.listen(ACCOUNT_CHANGED_CHANNEL, (id) => recentAccounts.forget(Number(id)));
+  const stopHearingAccounts = await database.listen(ACCOUNT_CHANGED_CHANNEL, (id) => {
+    recentAccounts.forget(Number(id));
+    recentContacts.forget(Number(id));
+  });
   const stopHearingSessions = await sessions.hearChanges((channel, listener) => database.listen(channel, listener));
   app.addHook('onClose', async () => {
     stopHearingAccounts();

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, signIn, csrfFrom, type TestApp } from '../../../test/support/test-app.ts';
+import { testApp, signIn, csrfFrom, eventually, type TestApp } from '../../../test/support/test-app.ts';
 import { notify } from './index.ts';
 
 let t: TestApp;
@@ -80,6 +80,25 @@ test('an e-mail is written in the language the account prefers', async () => {
   await t.jobs.runDue();
   const mail = await t.database.db.selectFrom('mail_messages').selectAll().where('account_id', '=', r2.id).executeTakeFirstOrThrow();
   assert.equal(mail.subject, 'Welcome to Nara');
+});
+
+test('a new e-mail address or language set elsewhere is used for the very next e-mail, though contacts are kept for a while', async () => {
+  const r3 = await t.database.db.selectFrom('accounts').select(['id', 'email']).where('username', '=', 'resident3').executeTakeFirstOrThrow();
+  const mailOnce = async () => {
+    await t.database.db.transaction().execute((tx) => notify(tx, { accountId: r3.id, template: 'notifications.welcome', email: true }));
+    await t.jobs.runDue();
+    return t.database.db.selectFrom('mail_messages').select(['to_address', 'subject']).where('account_id', '=', r3.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  };
+  assert.deepEqual(await mailOnce(), { to_address: r3.email, subject: '나라에 오신 것을 환영합니다' });
+  const heard: string[] = [];
+  const stop = await t.database.listen('nara_account_changed', (id) => heard.push(id));
+  try {
+    await t.database.db.updateTable('accounts').set({ email: 'moved@example.kr', locale: 'en' }).where('id', '=', r3.id).execute();
+    await eventually(async () => heard.includes(String(r3.id)), 'the change being announced');
+  } finally {
+    stop();
+  }
+  assert.deepEqual(await mailOnce(), { to_address: 'moved@example.kr', subject: 'Welcome to Nara' });
 });
 
 test('the development mailbox does not exist in production', async () => {

@@ -22,9 +22,9 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * delivery is at-least-once.)
  */
 export function createEmailSender(deps: EmailSenderDeps): JobHandler {
+  const alreadySent = async (messageId: string) => (await deps.db.selectFrom('mail_messages').select('id').where('message_id', '=', messageId).executeTakeFirst()) !== undefined;
+
   async function deliver(m: { accountId: number | null; to: string; locale: 'ko' | 'en'; name: string | null; template: string; params: unknown; link: string | null; messageId: string }) {
-    const already = await deps.db.selectFrom('mail_messages').select('id').where('message_id', '=', m.messageId).executeTakeFirst();
-    if (already) return;
     const t = deps.i18n.translator(m.locale);
     const params = paramsIn(m.params, m.locale);
     const subject = t(`${m.template}.subject`, params);
@@ -43,6 +43,8 @@ export function createEmailSender(deps: EmailSenderDeps): JobHandler {
 
   return async (payload, job) => {
     if (typeof payload.to === 'string') {
+      const messageId = `<mail-job-${job.id}@nara>`;
+      if (await alreadySent(messageId)) return;
       await deliver({
         accountId: null,
         to: payload.to,
@@ -51,13 +53,20 @@ export function createEmailSender(deps: EmailSenderDeps): JobHandler {
         template: String(payload.template),
         params: payload.params ?? {},
         link: null,
-        messageId: `<mail-job-${job.id}@nara>`,
+        messageId,
       });
       return;
     }
     const notificationId = Number(payload.notificationId);
-    const notification = await deps.db.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst();
-    if (!notification) return;
+    const messageId = `<notification-${notificationId}@nara>`;
+    // The notification and whether a try before this one already mailed it, in one statement.
+    const notification = await deps.db
+      .selectFrom('notifications')
+      .select(['account_id', 'template', 'params', 'link'])
+      .select((eb) => eb.exists(eb.selectFrom('mail_messages').select('id').where('message_id', '=', messageId)).as('sent'))
+      .where('id', '=', notificationId)
+      .executeTakeFirst();
+    if (!notification || notification.sent) return;
     const contact = await deps.contact(notification.account_id);
     if (!contact?.email) return; // nobody to mail; the inbox still has it
     await deliver({
@@ -68,7 +77,7 @@ export function createEmailSender(deps: EmailSenderDeps): JobHandler {
       template: notification.template,
       params: notification.params,
       link: notification.link,
-      messageId: `<notification-${notificationId}@nara>`,
+      messageId,
     });
   };
 }
