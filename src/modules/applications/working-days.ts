@@ -20,8 +20,9 @@ export function localToday(timeZone: string): string {
 }
 
 // Every change of offset and every local midnight falls on a quarter hour in UTC (today's
-// offsets are whole quarter hours, and changes happen on a local quarter hour), so all instants of one
-// UTC quarter hour share their local day: it is worked out once per quarter hour and zone.
+// offsets are whole quarter hours, and changes happen on a local quarter hour), so all
+// instants of one UTC quarter hour share their local day: it is worked out once per quarter
+// hour and zone.
 const QUARTER_HOUR_MS = 15 * 60_000;
 const daysByQuarter = new Map<string, string>();
 

@@ -28,7 +28,6 @@ const insertAuditEvent = reusableQuery((db, r: Row) =>
  * Records an audit event. Pass the caller's transaction: the event commits or rolls back
  * with the change it describes. Fields are explicit so no request object leaks in.
  */
-
 export async function writeAuditEvent(tx: Executor, event: AuditEvent): Promise<void> {
   await insertAuditEvent(tx, {
     action: event.action,
