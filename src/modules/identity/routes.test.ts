@@ -101,11 +101,61 @@ test('a suspended account cannot sign in, and its open sessions stop working', a
   }
 });
 
-test('every sign-in attempt is audited, failed ones with the address', async () => {
-  await postSignIn('jongno.clerk', 'bad-password-1');
-  const events = await t.database.db.selectFrom('audit_events').selectAll().where('action', '=', 'identity.sign-in.failed').execute();
-  assert.ok(events.length > 0);
-  assert.ok(events.every((e) => e.ip && e.request_id));
+test('every sign-in attempt is audited with its address and request: a success together with the session it began, a refusal without one', async () => {
+  const events = (requestId: string) => t.database.db.selectFrom('audit_events').selectAll().where('request_id', '=', requestId).execute();
+  const sessionsOf = async (username: string) => {
+    const account = await t.database.db.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+    return { id: account.id, count: Number((await t.database.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', account.id).executeTakeFirstOrThrow()).n) };
+  };
+
+  const wrong = await postSignIn('jongno.clerk', 'bad-password-1');
+  const [failed] = await events(wrong.res.headers['x-request-id'] as string);
+  assert.equal(failed?.action, 'identity.sign-in.failed');
+  assert.ok(failed.ip);
+
+  // A resident: the event and the signed-in session, from the same request.
+  const before = await sessionsOf('resident3');
+  const right = await postSignIn('resident3', DEMO_PASSWORD);
+  assert.equal(right.res.statusCode, 303);
+  const [succeeded, ...others] = await events(right.res.headers['x-request-id'] as string);
+  assert.equal(others.length, 0);
+  assert.equal(succeeded?.action, 'identity.sign-in.succeeded');
+  assert.equal(succeeded.actor_account_id, before.id);
+  assert.equal(succeeded.subject_id, String(before.id));
+  assert.ok(succeeded.ip);
+  assert.equal((await sessionsOf('resident3')).count, before.count + 1);
+
+  // A browser whose session already had a row (it asked for passkey options): that row is
+  // replaced, and the event is still written with the new session.
+  const page = await t.app.inject({ method: 'GET', url: '/sign-in' });
+  const csrf = csrfFrom(page.body);
+  const options = await t.app.inject({ method: 'POST', url: '/sign-in/passkey/options', headers: { cookie: cookiesFrom(page), 'x-csrf-token': csrf, 'content-type': 'application/json' }, payload: '{}' });
+  const stored = cookiesFrom(options, cookiesFrom(page));
+  const storedId = createHash('sha256').update(/nara_sid=s\.([^;]+)/.exec(stored)![1]!).digest('hex');
+  assert.ok(await t.database.db.selectFrom('sessions').select('id').where('id', '=', storedId).executeTakeFirst(), 'the stored session exists before sign-in');
+  const again = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie: stored }, payload: { username: 'resident3', password: DEMO_PASSWORD, _csrf: csrf } });
+  assert.equal(again.statusCode, 303);
+  assert.equal((await events(again.headers['x-request-id'] as string))[0]?.action, 'identity.sign-in.succeeded');
+  assert.equal(await t.database.db.selectFrom('sessions').select('id').where('id', '=', storedId).executeTakeFirst(), undefined, 'the old session is gone');
+
+  // An official: the password step is audited with the session that waits for the second factor.
+  const official = await postSignIn('jongno.approver', DEMO_PASSWORD);
+  assert.equal(official.res.headers.location, '/sign-in/second-factor');
+  assert.equal((await events(official.res.headers['x-request-id'] as string))[0]?.action, 'identity.sign-in.succeeded');
+
+  // The right password for a suspended account: refused, audited with the reason, no session.
+  await t.database.db.updateTable('accounts').set({ status: 'suspended' }).where('username', '=', 'resident3').execute();
+  try {
+    const count = (await sessionsOf('resident3')).count;
+    const suspended = await postSignIn('resident3', DEMO_PASSWORD);
+    assert.notEqual(suspended.res.statusCode, 303);
+    const [refused] = await events(suspended.res.headers['x-request-id'] as string);
+    assert.equal(refused?.action, 'identity.sign-in.failed');
+    assert.deepEqual(refused.details, { reason: 'suspended' });
+    assert.equal((await sessionsOf('resident3')).count, count);
+  } finally {
+    await t.database.db.updateTable('accounts').set({ status: 'active' }).where('username', '=', 'resident3').execute();
+  }
 });
 
 test('the agencies page lists every agency with departments and contacts, in both languages', async () => {

@@ -4,6 +4,7 @@ import { h } from 'preact';
 import type { Db } from '../../platform/db/database.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import type { Sessions } from '../../platform/http/sessions.ts';
+import type { AuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { DomainError, fieldMessages } from '../../platform/http/errors.ts';
 import { signInWithPassword } from './sign-in-with-password.ts';
 import { SignInPage } from './views/sign-in-page.tsx';
@@ -137,15 +138,15 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       if (!password) errors.push({ field: 'password', message: request.t('identity.password.required') });
       if (errors.length === 0) {
         try {
-          const { accountId, needsSecondFactor } = await signInWithPassword(db, {
+          const { accountId, needsSecondFactor, audit } = await signInWithPassword(db, {
             username, password, requestId: request.id, ip: request.ip,
             throttle: deps.throttle, trustedDeviceAccountId: deps.throttle.deviceAccount(request.cookies[DEVICE_COOKIE]),
           });
           if (needsSecondFactor) {
-            await sessions.rotate(request, reply, { secondFactor: { accountId, attempts: 0, next } });
+            await sessions.rotate(request, reply, { secondFactor: { accountId, attempts: 0, next } }, audit);
             return reply.redirect('/sign-in/second-factor', 303);
           }
-          await completeSignIn(request, reply, accountId);
+          await completeSignIn(request, reply, accountId, audit);
           return reply.redirect(next, 303);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
@@ -158,8 +159,8 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       return reply.page(h(SignInPage, { ctx, username, next, errors, demo }), status);
     });
 
-    async function completeSignIn(request: FastifyRequest, reply: FastifyReply, accountId: number) {
-      await sessions.signIn(request, reply, accountId);
+    async function completeSignIn(request: FastifyRequest, reply: FastifyReply, accountId: number, audit?: AuditEvent) {
+      await sessions.signIn(request, reply, accountId, audit);
       reply.setCookie(DEVICE_COOKIE, deps.throttle.deviceToken(accountId), { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 400 * 86_400 });
     }
 

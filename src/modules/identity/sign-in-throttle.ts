@@ -1,5 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { sameSecret } from '../../platform/crypto/same-secret.ts';
+import { freshRandomBytes } from '../../platform/crypto/random-pool.ts';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
@@ -16,6 +17,25 @@ export interface ThrottleRecord {
   locked: boolean;
   /** the last failure is within the counting window */
   recent: boolean;
+}
+
+/** The keys of the throttle records that bear on a sign-in: its address and its username. */
+export const throttleKeys = (username: string, ip: string): string[] => [`ip:${ip}`, `user:${username}`];
+
+/**
+ * The throttle records under `keys` as one SQL expression (a JSON array), so that sign-in
+ * can read them in the same statement as the account.
+ */
+export function throttleRecordsSql(keys: string[]) {
+  return sql<ThrottleRecord[]>`(
+    select coalesce(json_agg(json_build_object(
+      'key', key,
+      'wait', greatest(ceil(extract(epoch from (greatest(next_attempt_at, coalesce(locked_until, next_attempt_at)) - now()))), 0)::int,
+      'locked', coalesce(locked_until > now(), false),
+      'recent', last_failure_at > now() - make_interval(secs => ${FAILURE_WINDOW_SECONDS})
+    )), '[]'::json)
+    from sign_in_throttle
+    where key = any(${keys}::text[]))`;
 }
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfter: number; locked: boolean };
@@ -53,7 +73,7 @@ export function createSignInThrottle(db: Db, secret: string) {
   return {
     /** A device cookie for an account, set after a successful sign-in. */
     deviceToken(accountId: number): string {
-      const value = `${accountId}.${randomBytes(12).toString('base64url')}`;
+      const value = `${accountId}.${freshRandomBytes(12).toString('base64url')}`;
       return `${value}.${sign(value)}`;
     },
     /** The account a device cookie vouches for, if its signature holds. */
@@ -65,22 +85,6 @@ export function createSignInThrottle(db: Db, secret: string) {
       if (!sameSecret(sign(value), token.slice(cut + 1))) return null;
       const id = Number(value.split('.')[0]);
       return Number.isInteger(id) ? id : null;
-    },
-
-    /**
-     * The throttle records that bear on a sign-in as one SQL expression (a JSON array), so
-     * that sign-in can read them in the same statement as the account.
-     */
-    recordsSql(username: string, ip: string) {
-      return sql<ThrottleRecord[]>`(
-        select coalesce(json_agg(json_build_object(
-          'key', key,
-          'wait', greatest(ceil(extract(epoch from (greatest(next_attempt_at, coalesce(locked_until, next_attempt_at)) - now()))), 0)::int,
-          'locked', coalesce(locked_until > now(), false),
-          'recent', last_failure_at > now() - make_interval(secs => ${FAILURE_WINDOW_SECONDS})
-        )), '[]'::json)
-        from sign_in_throttle
-        where key = any(${[`ip:${ip}`, `user:${username}`]}::text[]))`;
     },
 
     /** Whether a sign-in may be tried now; `userRecorded`: the username has a record to clear on success. */

@@ -1,7 +1,8 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { reusableQuery } from '../../platform/db/reusable-query.ts';
+import { freshRandomBytes } from '../../platform/crypto/random-pool.ts';
 import type { TransparencyEntriesTable } from '../../platform/db/schema.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { leafHash } from './merkle.ts';
@@ -28,21 +29,10 @@ export interface LeafContent {
 }
 
 const SALT_BYTES = 16;
-// Salts are cut from a pool that the same CSPRNG refills 4 KiB at a time: asking it for
-// 16 bytes per entry cost a call into the crypto library each time, several times what
-// the slice costs (it showed up when submitting applications).
-const saltPool = Buffer.alloc(4096);
-let saltUsed = saltPool.length;
 
 /** 16 fresh random bytes, never handed out twice. */
 export function freshSalt(): Buffer {
-  if (saltUsed + SALT_BYTES > saltPool.length) {
-    randomFillSync(saltPool);
-    saltUsed = 0;
-  }
-  const salt = Buffer.from(saltPool.subarray(saltUsed, saltUsed + SALT_BYTES));
-  saltUsed += SALT_BYTES;
-  return salt;
+  return freshRandomBytes(SALT_BYTES);
 }
 
 export function contentHashOf(salt: Uint8Array, record: unknown): Buffer {

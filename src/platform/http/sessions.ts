@@ -1,8 +1,12 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { sameSecret } from '../crypto/same-secret.ts';
+import { freshRandomBytes } from '../crypto/random-pool.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { DB } from '../db/schema.ts';
+import { reusableQuery } from '../db/reusable-query.ts';
+import { AUDIT_COLUMNS, auditInsert, auditRow, type AuditEvent, type AuditRow } from '../audit/write-audit-event.ts';
 
 export const SESSION_COOKIE = 'nara_sid';
 /** The database announces here the id of every session changed or ended (migration 003). */
@@ -30,7 +34,34 @@ export interface SessionOptions {
   absoluteHours?: number;
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashToken = (token: string) => hash('sha256', token, 'hex');
+const newToken = () => freshRandomBytes(32).toString('base64url');
+
+/** A new session's columns, and the id of the session it replaces ('' for none; that session may have no row). */
+interface NewSession {
+  id: string;
+  account_id: number | null;
+  /** JSON */
+  data: string;
+  seconds: number;
+  user_agent: string;
+  ip: string;
+  replacing: string;
+}
+/** With the audit event of the sign-in that made it, its columns prefixed `audit_`. */
+type Audited = NewSession & { [K in keyof AuditRow as `audit_${K}`]: AuditRow[K] };
+
+const replaceSession = (db: QueryCreator<DB>, v: NewSession) =>
+  db
+    .with('replaced', (q) => q.deleteFrom('sessions').where('id', '=', v.replacing))
+    .insertInto('sessions')
+    .values({ id: v.id, account_id: v.account_id, data: v.data, expires_at: sql<Date>`now() + make_interval(secs => ${v.seconds})`, user_agent: v.user_agent, ip: v.ip });
+const auditOf = (v: Audited) => Object.fromEntries(AUDIT_COLUMNS.map((c) => [c, v[`audit_${c}`]])) as AuditRow;
+const prefixed = (row: AuditRow) => Object.fromEntries(AUDIT_COLUMNS.map((c) => [`audit_${c}`, row[c]])) as Omit<Audited, keyof NewSession>;
+
+// Sign-in writes one of these per attempt that succeeds: each is built and compiled once.
+const startSession = reusableQuery((db, v: NewSession) => replaceSession(db, v));
+const startAuditedSession = reusableQuery((db, v: Audited) => replaceSession(db.with('audit', (q) => auditInsert(q, auditOf(v))), v));
 
 /**
  * The cookie is `a.<random>.<mac>` for an anonymous session without data (no row: a
@@ -140,23 +171,20 @@ export function createSessions(options: SessionOptions) {
     ip: request.ip,
   });
 
-  /** A new stored session under a new token; the current one, if stored, goes in the same statement. */
-  async function create(request: FastifyRequest, reply: FastifyReply, accountId: number | null, data: Record<string, unknown> = {}) {
-    const random = randomBytes(32).toString('base64url');
+  /**
+   * A new stored session under a new token; the current one, if stored, goes in the same
+   * statement, and so does `audit` (the sign-in that made it): the event is recorded if and
+   * only if the session began.
+   */
+  async function create(request: FastifyRequest, reply: FastifyReply, accountId: number | null, data: Record<string, unknown>, audit?: AuditEvent) {
+    const random = newToken();
     const id = hashToken(random);
-    const values = rowValues(request, id, accountId, data);
     // The current session goes, stored or not: a concurrent request may have given it a row.
-    const replacing = request.session?.id;
+    const replacing = request.session?.id ?? '';
     if (replacing) forget(replacing);
-    if (replacing) {
-      await db
-        .with('replaced', (q) => q.deleteFrom('sessions').where('id', '=', replacing))
-        .insertInto('sessions')
-        .values(values)
-        .execute();
-    } else {
-      await db.insertInto('sessions').values(values).execute();
-    }
+    const values: NewSession = { id, account_id: accountId, data: JSON.stringify(data), seconds: absoluteMs / 1000, user_agent: (request.headers['user-agent'] ?? '').slice(0, 300), ip: request.ip, replacing };
+    if (audit) await startAuditedSession(db, { ...values, ...prefixed(auditRow(audit)) });
+    else await startSession(db, values);
     setCookie(reply, `s.${random}`);
     const session: SessionState = { id, accountId, data, csrfToken: csrfFor(id), createdAt: new Date(), stored: true };
     request.session = session;
@@ -182,7 +210,7 @@ export function createSessions(options: SessionOptions) {
     /** The current session, created (anonymous, without a row) if there is none yet: call before rendering a form. */
     async ensure(request: FastifyRequest, reply: FastifyReply): Promise<SessionState> {
       if (request.session) return request.session;
-      const random = randomBytes(32).toString('base64url');
+      const random = newToken();
       const id = hashToken(random);
       setCookie(reply, `a.${random}.${anonymousMac(random)}`);
       const session: SessionState = { id, accountId: null, data: {}, csrfToken: csrfFor(id), createdAt: new Date(), stored: false };
@@ -192,18 +220,19 @@ export function createSessions(options: SessionOptions) {
     },
     /**
      * Starts a signed-in session. The previous session is deleted and a new token issued,
-     * so a token planted before sign-in is worthless after it (session fixation).
+     * so a token planted before sign-in is worthless after it (session fixation). `audit`,
+     * the sign-in's event, is written in the same statement.
      */
-    async signIn(request: FastifyRequest, reply: FastifyReply, accountId: number): Promise<SessionState> {
-      return create(request, reply, accountId, {});
+    async signIn(request: FastifyRequest, reply: FastifyReply, accountId: number, audit?: AuditEvent): Promise<SessionState> {
+      return create(request, reply, accountId, {}, audit);
     },
     /**
      * Replaces the session with a new, not signed-in one holding `data`: the step between
      * a correct password and a second factor. Rotating here too means a token seen before
      * the password is useless after it.
      */
-    async rotate(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>): Promise<SessionState> {
-      return create(request, reply, null, data);
+    async rotate(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, audit?: AuditEvent): Promise<SessionState> {
+      return create(request, reply, null, data, audit);
     },
     async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       if (request.session) forget(request.session.id);
