@@ -1,5 +1,6 @@
 import { paramsIn } from './notify.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { reusableQuery } from '../../platform/db/reusable-query.ts';
 import type { I18n } from '../../platform/i18n/i18n.ts';
 import type { JobHandler } from '../../platform/jobs/jobs.ts';
 import type { MailTransport } from './mail-transport.ts';
@@ -12,6 +13,22 @@ export interface EmailSenderDeps {
   publicUrl: string;
   contact: (accountId: number) => Promise<{ email: string | null; locale: 'ko' | 'en'; displayName: string } | undefined>;
 }
+
+// One of each per notification mailed: built and compiled once.
+const notificationToMail = reusableQuery((db, v: { notificationId: number; messageId: string }) =>
+  db
+    .selectFrom('notifications')
+    .select(['account_id', 'template', 'params', 'link'])
+    .select((eb) => eb.exists(eb.selectFrom('mail_messages').select('id').where('message_id', '=', v.messageId)).as('sent'))
+    .where('id', '=', v.notificationId),
+);
+interface MailRow { account_id: number | null; to_address: string; subject: string; text_body: string; html_body: string; transport: string; message_id: string }
+const recordMail = reusableQuery((db, v: MailRow) =>
+  db
+    .insertInto('mail_messages')
+    .values({ account_id: v.account_id, to_address: v.to_address, subject: v.subject, text_body: v.text_body, html_body: v.html_body, transport: v.transport, message_id: v.message_id })
+    .onConflict((oc) => oc.column('message_id').doNothing()),
+);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -34,11 +51,7 @@ export function createEmailSender(deps: EmailSenderDeps): JobHandler {
     const text = `${greeting ? `${greeting}\n\n` : ''}${body}\n${link ? `\n${link}\n` : ''}\n-- \n${t('notifications.mail.footer')}`;
     const html = `${greeting ? `<p>${escapeHtml(greeting)}</p>` : ''}<p>${escapeHtml(body)}</p>${link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : ''}<hr><p>${escapeHtml(t('notifications.mail.footer'))}</p>`;
     await deps.transport.send({ from: deps.mailFrom, to: m.to, subject, text, html, messageId: m.messageId });
-    await deps.db
-      .insertInto('mail_messages')
-      .values({ account_id: m.accountId, to_address: m.to, subject, text_body: text, html_body: html, transport: deps.transport.kind, message_id: m.messageId })
-      .onConflict((oc) => oc.column('message_id').doNothing())
-      .execute();
+    await recordMail(deps.db, { account_id: m.accountId, to_address: m.to, subject, text_body: text, html_body: html, transport: deps.transport.kind, message_id: m.messageId });
   }
 
   return async (payload, job) => {
@@ -60,12 +73,7 @@ export function createEmailSender(deps: EmailSenderDeps): JobHandler {
     const notificationId = Number(payload.notificationId);
     const messageId = `<notification-${notificationId}@nara>`;
     // The notification and whether a try before this one already mailed it, in one statement.
-    const notification = await deps.db
-      .selectFrom('notifications')
-      .select(['account_id', 'template', 'params', 'link'])
-      .select((eb) => eb.exists(eb.selectFrom('mail_messages').select('id').where('message_id', '=', messageId)).as('sent'))
-      .where('id', '=', notificationId)
-      .executeTakeFirst();
+    const notification = (await notificationToMail(deps.db, { notificationId, messageId })).rows[0];
     if (!notification || notification.sent) return;
     const contact = await deps.contact(notification.account_id);
     if (!contact?.email) return; // nobody to mail; the inbox still has it

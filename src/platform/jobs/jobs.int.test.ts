@@ -122,3 +122,35 @@ test('a job queued without its own limit gets as many attempts as the table give
   const jobs = await database.db.selectFrom('jobs').select('max_attempts').orderBy('id').execute();
   assert.deepEqual(jobs.map((j) => j.max_attempts), [DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS]);
 });
+
+test('in one batch the jobs that succeeded are marked done together, the one that failed waits for its retry, and a job another worker took over is left to it', async () => {
+  await clear();
+  for (let i = 0; i < 4; i++) await enqueueJob(database.db, 'q', { i });
+  const outcomes: string[] = [];
+  const runner = createJobRunner({
+    db: database.db,
+    pollMs: 10,
+    batchSize: 10,
+    onOutcome: (_q, o) => outcomes.push(o),
+    handlers: {
+      q: async (p) => {
+        if (p.i === 1) throw new Error('mailbox full');
+        // While job 2 runs, its lease passes to another worker (this one was too slow).
+        if (p.i === 2) await database.db.updateTable('jobs').set({ locked_by: 'other-worker' }).where(sql<boolean>`payload->>'i' = '2'`).execute();
+      },
+    },
+  });
+  assert.equal(await runner.runDue(), 4);
+  const jobs = await database.db.selectFrom('jobs').select(['payload', 'completed_at', 'locked_until', 'locked_by', 'last_error', 'failed_at']).orderBy('id').execute();
+  const byI = (i: number) => jobs.find((j) => (j.payload as { i: number }).i === i)!;
+  for (const i of [0, 3]) {
+    assert.ok(byI(i).completed_at, `job ${i} is done`);
+    assert.equal(byI(i).locked_until, null);
+  }
+  assert.equal(byI(1).completed_at, null);
+  assert.equal(byI(1).last_error, 'Error: mailbox full');
+  assert.equal(byI(1).failed_at, null, 'it has attempts left');
+  assert.equal(byI(2).completed_at, null, 'the other worker holds it: not marked done by this one');
+  assert.deepEqual(outcomes.sort(), ['completed', 'completed', 'completed', 'retried']);
+  assert.equal(await runner.runDue(), 0, 'nothing else is due: the retry waits');
+});

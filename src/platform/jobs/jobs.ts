@@ -26,6 +26,14 @@ const insertJob = reusableQuery((db, v: JobValues) =>
     .onConflict((oc) => oc.column('dedupe_key').doNothing()),
 );
 
+const completeJobs = reusableQuery((db, v: { ids: number[]; workerId: string }) =>
+  db
+    .updateTable('jobs')
+    .set({ completed_at: sql`now()`, locked_until: null, last_error: null })
+    .where(sql<boolean>`id = any(${v.ids}::bigint[])`)
+    .where('locked_by', '=', v.workerId),
+);
+
 /** A job's attempts unless it asks otherwise (the column's default, 001-platform.sql). */
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
@@ -93,12 +101,14 @@ export function createJobRunner(options: JobRunnerOptions) {
     return result.rows;
   }
 
-  async function runOne(job: Awaited<ReturnType<typeof claim>>[number]) {
+  type Claimed = Awaited<ReturnType<typeof claim>>[number];
+
+  /** Runs one job's handler; true when it succeeded (its completion is recorded with its batch's). */
+  async function runOne(job: Claimed): Promise<boolean> {
     const handler = handlers[job.queue]!;
     try {
       await handler(job.payload, { id: job.id, attempt: job.attempts, queue: job.queue });
-      await db.updateTable('jobs').set({ completed_at: sql`now()`, locked_until: null, last_error: null }).where('id', '=', job.id).where('locked_by', '=', workerId).execute();
-      options.onOutcome?.(job.queue, 'completed');
+      return true;
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       const final = job.attempts >= job.max_attempts;
@@ -114,6 +124,7 @@ export function createJobRunner(options: JobRunnerOptions) {
         options.log?.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, err: message }, 'job will retry');
       }
       options.onOutcome?.(job.queue, final ? 'failed' : 'retried');
+      return false;
     }
   }
 
@@ -122,7 +133,14 @@ export function createJobRunner(options: JobRunnerOptions) {
     let total = 0;
     for (;;) {
       const jobs = await claim();
-      for (const job of jobs) await runOne(job);
+      const done: Claimed[] = [];
+      for (const job of jobs) if (await runOne(job)) done.push(job);
+      // One statement marks the batch's successes done. Should it never run (the process
+      // dies first), their leases expire and they run again: handlers are idempotent.
+      if (done.length > 0) {
+        await completeJobs(db, { ids: done.map((j) => j.id), workerId });
+        for (const job of done) options.onOutcome?.(job.queue, 'completed');
+      }
       total += jobs.length;
       if (jobs.length < batchSize) return total;
     }
