@@ -36,9 +36,13 @@ const settings = {
   probeRestSeconds: 5,
   /** S2: residents reading their own timeline at once */
   readers: 200,
-  /** S2: residents submitting applications meanwhile, one at a time each: enough that the
-   * pace asked is not held back by too few of them while readers keep the server busy */
+  /** S2: residents submitting applications meanwhile, one at a time each: at least this
+   * many, and more at a faster pace (see writerSeconds) */
   writers: 50,
+  /** S2: seconds a submission may take before the writers are too few for the pace: with
+   * 200 readers keeping the server busy a submission took 250–400 ms, and 50 writers held
+   * only 123–131 of 180 submissions/s asked */
+  writerSeconds: 0.75,
   /** S2: drafts each writer has ready at least (more when the pace asked needs them) */
   writerDrafts: 40,
   /** S2: the write load as a share of S1's peak on PGlite */
@@ -382,21 +386,22 @@ const PACE_HELD = 0.95;
 async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Skipped): Promise<TimelineOutcome> {
   const label = `S2 ${settings.readers} readers of their timeline`;
   const base: TimelineOutcome = { label, minRatio: 0.2, maxP99Ratio: 2, verdict: 'INVALID', p99Verdict: 'INVALID' };
-  progress(`${label}: starting (${settings.readers} readers and ${settings.writers} writers sign in)`);
   const rate = 'skipped' in s1 ? 10 : Math.max(1, settings.writeShare * s1.submissionsPerSecond);
+  const writerCount = Math.max(settings.writers, Math.ceil(rate * settings.writerSeconds));
+  progress(`${label}: starting (${settings.readers} readers and ${writerCount} writers sign in)`);
   // Drafts for the whole pace with a quarter to spare: the writers start a second before
   // the counted seconds and finish after them. Run short, they would slow the pace down.
-  const writerDrafts = Math.max(settings.writerDrafts, Math.ceil((rate * (settings.duration + 2) * 1.25) / settings.writers));
+  const writerDrafts = Math.max(settings.writerDrafts, Math.ceil((rate * (settings.duration + 2) * 1.25) / writerCount));
   let server: Server;
   try {
-    server = await spawnServer('nara', { config: { demoResidents: 500, rateLimitPerMinute: 1_000_000 }, readers: settings.readers, writers: settings.writers, writerDrafts });
+    server = await spawnServer('nara', { config: { demoResidents: 500, rateLimitPerMinute: 1_000_000 }, readers: settings.readers, writers: writerCount, writerDrafts });
   } catch (error) {
     loudly.push(`${label}: could not run (${reason(error)}) — NO FIGURE`);
     return { ...base, problem: reason(error) };
   }
   try {
     const readers = await prepareReaders(server.url, Array.from({ length: settings.readers }, (_, i) => `reader${i + 1}`), DEMO_PASSWORD);
-    const writers = await Promise.all(Array.from({ length: settings.writers }, (_, i) => prepareWriter(server.url, `writer${i + 1}`, DEMO_PASSWORD)));
+    const writers = await Promise.all(Array.from({ length: writerCount }, (_, i) => prepareWriter(server.url, `writer${i + 1}`, DEMO_PASSWORD)));
     const check = await fetch(new URL(readers[0]!.path, server.url), { headers: { cookie: readers[0]!.cookie } });
     if (check.status !== 200 || !(await check.text()).includes('id="timeline"')) {
       loudly.push(`${label}: a reader's page did not show a timeline (status ${check.status}); the load was not run — NO FIGURE`);

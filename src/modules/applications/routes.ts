@@ -288,16 +288,22 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       const startedAt = Date.now();
       const { application, service } = await ownApplication(db, id, request.account!.id);
       if (application.status === 'draft') return reply.redirect(`/applications/${id}/edit`, 303);
-      const steps = await stepsOf(db, id);
+      // The rest of the page's reads go out together: on the embedded database each waits its
+      // turn behind whatever is queued there (submissions, under load), once for all of them
+      // rather than once each.
+      const [steps, officialReads, feedbackGiven, attachmentRows] = await Promise.all([
+        stepsOf(db, id),
+        readsOf(db, id),
+        decisions.has(application.status as Status) ? db.selectFrom('application_feedback').select('application_id').where('application_id', '=', id).executeTakeFirst() : undefined,
+        attachmentsOf(db, id),
+      ]);
       const deadline = await deadlineView(application, steps, service);
       const lastRequest = [...steps].reverse().find((s) => s.action === 'request-supplement');
-      const reads = (await readsOf(db, id)).map((r) => ({ name: r.officialName, department: r.departmentId ? departmentName(request.locale)(r.departmentId) : '', at: r.at }));
-      const feedback = decisions.has(application.status as Status)
-        ? { given: !!(await db.selectFrom('application_feedback').select('application_id').where('application_id', '=', id).executeTakeFirst()), values: extra.feedback?.values ?? {}, errors: extra.feedback?.errors ?? [] }
-        : undefined;
+      const reads = officialReads.map((r) => ({ name: r.officialName, department: r.departmentId ? departmentName(request.locale)(r.departmentId) : '', at: r.at }));
+      const feedback = decisions.has(application.status as Status) ? { given: !!feedbackGiven, values: extra.feedback?.values ?? {}, errors: extra.feedback?.errors ?? [] } : undefined;
       const realCtx = await pageContext(request, reply, { form: true });
       const ctx = plain ? { ...realCtx, csrfToken: PLACEHOLDER } : realCtx;
-      const attachments = h(AttachmentsSection, { ctx, applicationId: id, base: `/applications/${id}/attachments`, documents: service.documents, attachments: await attachmentsOf(db, id), editable: application.status === 'awaiting-supplement', error: extra.attachmentError, maxMb: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
+      const attachments = h(AttachmentsSection, { ctx, applicationId: id, base: `/applications/${id}/attachments`, documents: service.documents, attachments: attachmentRows, editable: application.status === 'awaiting-supplement', error: extra.attachmentError, maxMb: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
       const html = renderPage(
         h(ApplicationPage, {
           ctx, id, receiptNo: application.receipt_no, service, status: application.status, answers: application.answers, steps: timeline(steps, request.locale), attachments,

@@ -59,6 +59,65 @@ test('while a procedure’s transaction is open, other queries wait for it and n
   });
 });
 
+test('while a procedure waits on a timer mid-transaction, queries sent meanwhile wait on the database thread and never see it half done', async () => {
+  await withDatabase(true, async (database) => {
+    const running = countHits(database.db, { key: 'f', awaitMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    const [seen, other] = await Promise.all([hitsOf(database, 'f'), database.db.transaction().execute(async (tx) => (await tx.selectFrom('rate_limits').select('hits').where('key', '=', 'f').executeTakeFirst())?.hits)]);
+    assert.equal(seen, 2, 'the query ran after the commit');
+    assert.equal(other, 2);
+    assert.ok(performance.now() - started >= 150, 'it waited for the procedure');
+    await running;
+  });
+});
+
+test('a procedure asked for while a transaction of this side is open runs after it, never inside it', async () => {
+  await withDatabase(true, async (database) => {
+    let procedure: Promise<unknown> | undefined;
+    await assert.rejects(
+      database.db.transaction().execute(async (tx) => {
+        await tx.insertInto('rate_limits').values({ key: 'g', window_start: new Date('2026-11-27T00:00:00Z'), hits: 5 }).execute();
+        procedure = countHits(database.db, { key: 'h' });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        throw new Error('this transaction is rolled back');
+      }),
+      /rolled back/,
+    );
+    await procedure;
+    assert.equal(await hitsOf(database, 'g'), undefined, 'the rolled-back row is gone');
+    assert.equal(await hitsOf(database, 'h'), 2, "the procedure's own transaction committed on its own");
+  });
+});
+
+test('on the database thread, a query does not wait behind procedures sent before it, and a waiting procedure never runs inside a transaction of this side', async () => {
+  await withDatabase(true, async (database) => {
+    const finished: string[] = [];
+    // The first holds the session for 200 ms; the next two wait on the database thread.
+    const procedures = ['p1', 'p2', 'p3'].map((key, i) => countHits(database.db, { key, awaitMs: i === 0 ? 200 : 50 }).then(() => void finished.push(key)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A transaction of this side begins while they wait: its statements come before them,
+    // and they wait for its end; it rolls back, and none of them was part of it.
+    const transaction = database.db
+      .transaction()
+      .execute(async (tx) => {
+        await tx.insertInto('rate_limits').values({ key: 'j', window_start: new Date('2026-11-27T00:00:00Z'), hits: 7 }).execute();
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        throw new Error('rolled back on purpose');
+      })
+      .catch((error: Error) => void finished.push(error.message));
+    const read = hitsOf(database, 'p1').then((hits) => void finished.push(`read ${hits}`));
+    await Promise.all([...procedures, transaction, read]);
+    const at = (what: string) => finished.indexOf(what);
+    assert.equal(at('p1'), 0);
+    assert.ok(at('read 2') < at('p2'), 'the read went ahead of the waiting procedures');
+    assert.ok(at('rolled back on purpose') < at('p2'), 'they waited for the transaction to end');
+    assert.ok(at('p2') < at('p3'), 'procedures keep their order');
+    assert.equal(await hitsOf(database, 'j'), undefined, 'the rolled-back row is gone');
+    for (const key of ['p1', 'p2', 'p3']) assert.equal(await hitsOf(database, key), 2, `${key} committed on its own`);
+  });
+});
+
 test('without a database thread (PGlite here, or PostgreSQL), a procedure runs on the calling thread', async () => {
   await withDatabase(false, async (database) => {
     const result = await countHits(database.db, { key: 'f' });

@@ -78,7 +78,7 @@ function embedded(session: PGliteSession, onThisThread: boolean, parts: { pglite
   const dialect = new PGliteDialect(session, onThisThread);
   const db = new Kysely<DB>({ dialect });
   const run = parts.run;
-  if (run) runProceduresWith(db, (module, name, args) => dialect.exclusive(() => run(module, name, args)));
+  if (run) runProceduresWith(db, (module, name, args) => dialect.outsideTransactions(() => run(module, name, args)));
   let closed = false;
   return {
     kind: 'pglite',

@@ -38,12 +38,14 @@ export class PGliteDialect implements Dialect {
     return this.pipelined;
   }
   /**
-   * PGlite on its own thread: runs `work` while this side sends nothing else, as if it were
-   * a transaction of this side's (the work runs a transaction on the database's thread).
+   * PGlite on its own thread: runs `work` (which sends one request that runs a whole
+   * transaction on the database's thread) once no transaction of this side's is open, so
+   * that it does not land inside one. The database's thread runs requests one at a time in
+   * order, so queries sent meanwhile wait there for it, not here.
    */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.pipelined) throw new Error('exclusive: only for PGlite on a thread of its own, once Kysely has its driver');
-    return this.pipelined.exclusive(work);
+  outsideTransactions<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.pipelined) throw new Error('outsideTransactions: only for PGlite on a thread of its own, once Kysely has its driver');
+    return this.pipelined.outsideTransactions(work);
   }
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
@@ -132,7 +134,7 @@ class PipelinedPGliteDriver implements Driver {
   /** resolves when the open transaction (if any) ends */
   private transactionDone: Promise<void> | undefined;
   private endTransaction: (() => void) | undefined;
-  /** the connection whose transaction is open, or the holder of an exclusive section */
+  /** the connection whose transaction is open */
   private owner: object | undefined;
   private turns: Promise<void> = Promise.resolve();
 
@@ -166,14 +168,9 @@ class PipelinedPGliteDriver implements Driver {
     }));
   }
 
-  async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const owner = {};
-    await this.takeTurn(owner);
-    try {
-      return await work();
-    } finally {
-      this.end(owner);
-    }
+  async outsideTransactions<T>(work: () => Promise<T>): Promise<T> {
+    await this.clear({});
+    return work();
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {

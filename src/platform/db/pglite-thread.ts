@@ -86,7 +86,8 @@ export async function startPGliteThread(dataDir: string | undefined) {
     },
     /**
      * Runs a procedure (beside-database.ts) on the database's thread, with a Kysely of its
-     * own there. The caller makes sure nothing else is sent meanwhile (PGliteDialect.exclusive).
+     * own there; requests sent meanwhile wait on that thread until it ends. The caller makes
+     * sure no transaction of its own is open (PGliteDialect.outsideTransactions).
      */
     async run(module: string, name: string, args: unknown): Promise<unknown> {
       return (await send({ op: 'run', module, name, args })).value;
