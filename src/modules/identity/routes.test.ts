@@ -31,6 +31,25 @@ test('a resident signs in with the demo password and the header greets them by n
   assert.match(home.body, /action="\/sign-out"/);
 });
 
+test('the plain sign-in form, served again from memory, carries each visitor\'s own CSRF token, in their language', async () => {
+  const first = await t.app.inject({ method: 'GET', url: '/sign-in' });
+  const second = await t.app.inject({ method: 'GET', url: '/sign-in' });
+  const [a, b] = [csrfFrom(first.body), csrfFrom(second.body)];
+  assert.notEqual(a, b);
+  assert.equal(first.body.replaceAll(a, 'TOKEN'), second.body.replaceAll(b, 'TOKEN'), 'the same page otherwise');
+  assert.ok(!first.body.includes('nara-csrf-to-fill-in'));
+  // Each token goes with its own session only.
+  const crossed = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie: cookiesFrom(first) }, payload: { username: 'resident2', password: DEMO_PASSWORD, _csrf: b } });
+  assert.equal(crossed.statusCode, 403);
+  const own = await t.app.inject({ method: 'POST', url: '/sign-in', headers: { cookie: cookiesFrom(second) }, payload: { username: 'resident2', password: DEMO_PASSWORD, _csrf: b } });
+  assert.equal(own.statusCode, 303);
+  // A visitor who chose English gets the English form, with its own token.
+  const english = await t.app.inject({ method: 'GET', url: '/sign-in', headers: { cookie: 'nara_lang=en' } });
+  assert.match(english.body, /<html lang="en"/);
+  assert.match(first.body, /<html lang="ko"/);
+  assert.notEqual(csrfFrom(english.body), a);
+});
+
 test('signing in replaces the session token, so a token planted before sign-in is useless', async () => {
   const { res, cookie } = await postSignIn('resident1', DEMO_PASSWORD);
   const before = cookie.match(/nara_sid=([^;]+)/)![1];

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { h } from 'preact';
+import { renderPage } from '../../platform/views/render.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import type { Sessions } from '../../platform/http/sessions.ts';
@@ -111,6 +112,10 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
     return { id: request.hostname, origin: `${request.protocol}://${request.host}`, name: 'Nara' };
   };
 
+  const TOKEN_SLOT = 'nara-csrf-to-fill-in';
+  const PLAIN_SIGN_IN_MS = 10_000;
+  const plainSignInPages = new Map<string, { parts: Buffer[]; at: number }>();
+
   return async (app) => {
     await app.register(fastifyStatic, { root: assets, prefix: '/assets/identity/', decorateReply: false, index: false, maxAge: '1h' });
     await app.register(fastifyStatic, { root: webauthnBundle, prefix: '/assets/vendor/simplewebauthn/', decorateReply: false, index: false, maxAge: '1d', allowedPath: (p) => p === '/index.umd.min.js' || p === 'index.umd.min.js' });
@@ -126,7 +131,19 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
           : request.query.invited
             ? request.t('identity.invitation.done')
             : undefined;
-      return reply.page(h(SignInPage, { ctx, username: '', next: safeNext(request.query.next), errors: [], demo, notice }));
+      if (request.url !== '/sign-in') return reply.page(h(SignInPage, { ctx, username: '', next: safeNext(request.query.next), errors: [], demo, notice }));
+      // The plain form (no next page, no notice) is the same for every visitor in a language
+      // but for the CSRF token: rendered once, and again after ten seconds (the footer's
+      // agencies may have changed). Every sign-in starts here.
+      const token = ctx.csrfToken!;
+      let kept = plainSignInPages.get(request.locale);
+      if (!kept || Date.now() - kept.at >= PLAIN_SIGN_IN_MS) {
+        const html = renderPage(h(SignInPage, { ctx: { ...ctx, csrfToken: TOKEN_SLOT }, username: '', next: '/', errors: [], demo }));
+        kept = { parts: html.split(TOKEN_SLOT).map((part) => Buffer.from(part)), at: Date.now() };
+        plainSignInPages.set(request.locale, kept);
+      }
+      const tokenBytes = Buffer.from(token);
+      return reply.pageHtml(Buffer.concat(kept.parts.flatMap((part, i) => (i === 0 ? [part] : [tokenBytes, part]))));
     });
 
     app.post('/sign-in', { schema: { hide: true, body: SignInBody } }, async (request, reply) => {

@@ -98,7 +98,7 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
   app.decorateReply('page', function (this: FastifyReply, vnode, status = 200) {
     return this.pageHtml(renderPage(vnode), status);
   });
-  app.decorateReply('pageHtml', function (this: FastifyReply, html: string, status = 200) {
+  app.decorateReply('pageHtml', function (this: FastifyReply, html: string | Buffer, status = 200) {
     return this.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache, private').send(html);
   });
 

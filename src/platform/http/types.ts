@@ -14,7 +14,7 @@ declare module 'fastify' {
     /** Renders a full HTML page (layout included by the view) with the given status. */
     page(vnode: VNode<any>, status?: number): FastifyReply;
     /** Sends an already rendered page (from the page cache). */
-    pageHtml(html: string, status?: number): FastifyReply;
+    pageHtml(html: string | Buffer, status?: number): FastifyReply;
   }
   interface FastifyContextConfig {
     /** false for endpoints authenticated otherwise than by session cookie */
