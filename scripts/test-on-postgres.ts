@@ -1,7 +1,7 @@
 // Runs the integration and HTTP tiers again on PostgreSQL when TEST_DATABASE_URL is set
 // (each test file makes its own schema there), and says so plainly when it is not.
-import { spawnSync } from 'node:child_process';
 import { globSync } from 'node:fs';
+import { runNodeTests } from './node-tests.ts';
 
 if (!process.env.TEST_DATABASE_URL) {
   console.log('test:pg skipped: TEST_DATABASE_URL is not set (the integration and HTTP tiers ran on PGlite only).');
@@ -9,5 +9,4 @@ if (!process.env.TEST_DATABASE_URL) {
 }
 const files = globSync('src/**/*.{int,access}.test.ts').concat(globSync('src/**/routes.test.ts'), globSync('src/**/errors.test.ts'));
 console.log(`Running ${files.length} integration and HTTP test files on PostgreSQL`);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+process.exit(await runNodeTests(['--test-concurrency=2', ...files]));
