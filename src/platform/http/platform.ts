@@ -122,8 +122,14 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
     request.t = i18n.translator(request.locale);
     reply.header('vary', 'Accept-Language, Cookie');
 
+    // When the kept session has expired, its account (kept as long) is read alongside it
+    // rather than after it: one wait for the database instead of two.
+    const staleAccount = sessions.staleAccountId(request);
+    const early = staleAccount ? deps.loadAccount(staleAccount) : undefined;
+    early?.catch(() => undefined);
     request.session = await sessions.load(request);
-    if (request.session?.accountId) request.account = await deps.loadAccount(request.session.accountId);
+    const accountId = request.session?.accountId;
+    if (accountId) request.account = accountId === staleAccount ? await early : await deps.loadAccount(accountId);
 
     if (unsafe.has(request.method) && request.routeOptions.config?.rateLimit !== false) {
       const limit = await deps.rateLimiter.hit(`ip:${request.ip}`, deps.rateLimitPerMinute);

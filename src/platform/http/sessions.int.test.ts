@@ -1,4 +1,4 @@
-import { test, before, after } from 'node:test';
+import { test, before, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { testApp, cookiesFrom, csrfFrom, eventually, signIn, type TestApp } from '../../../test/support/test-app.ts';
 import { DEMO_PASSWORD } from '../../modules/identity/index.ts';
@@ -82,6 +82,29 @@ test('a session ended elsewhere (another instance, a tool) stops working at once
   const id = (await t.database.db.selectFrom('sessions').select('id').where('account_id', '=', (await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'resident2').executeTakeFirstOrThrow()).id).orderBy('created_at', 'desc').executeTakeFirstOrThrow()).id;
   await t.database.db.deleteFrom('sessions').where('id', '=', id).execute();
   await eventually(async () => (await t.app.inject({ method: 'GET', url: '/account', headers: { cookie } })).statusCode === 303, 'the ended session being refused');
+});
+
+test('once the kept copies have expired, each session is read again with its own account, the account read alongside', async () => {
+  const one = await signIn(t.app, 'resident1');
+  const two = await signIn(t.app, 'resident2');
+  const names = await t.database.db.selectFrom('accounts').select(['username', 'display_name']).where('username', 'in', ['resident1', 'resident2']).execute();
+  const name = (u: string) => names.find((n) => n.username === u)!.display_name;
+  for (const [cookie, user] of [[one, 'resident1'], [two, 'resident2']] as const) {
+    const page = await t.app.inject({ method: 'GET', url: '/account', headers: { cookie } });
+    assert.ok(page.body.includes(name(user)), 'kept now');
+  }
+  mock.timers.enable({ apis: ['Date'], now: Date.now() });
+  try {
+    mock.timers.tick(11_000);
+    // Both kept copies (session and account) have expired: each request reads them again.
+    const [a, b] = await Promise.all([one, two].map((cookie) => t.app.inject({ method: 'GET', url: '/account', headers: { cookie } })));
+    assert.equal(a!.statusCode, 200);
+    assert.ok(a!.body.includes(name('resident1')) && !a!.body.includes(name('resident2')));
+    assert.equal(b!.statusCode, 200);
+    assert.ok(b!.body.includes(name('resident2')) && !b!.body.includes(name('resident1')));
+  } finally {
+    mock.timers.reset();
+  }
 });
 
 test('seeing a session again is not announced: a kept session is not read again on every touch', async () => {

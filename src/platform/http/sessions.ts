@@ -191,8 +191,21 @@ export function createSessions(options: SessionOptions) {
     return session;
   }
 
+  /**
+   * The account of the request's stored session when its kept copy has expired, so that
+   * `load` is about to read it again: the caller may start reading that account meanwhile,
+   * and use it only if the session read says the same account. Otherwise null.
+   */
+  function staleAccountId(request: FastifyRequest): number | null {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token?.startsWith('s.') || token.length > 100) return null;
+    const cached = cache.get(hashToken(token.slice(2)));
+    return cached && Date.now() - cached.at >= cacheMs ? cached.row.account_id : null;
+  }
+
   return {
     load,
+    staleAccountId,
     csrfFor,
     /**
      * Forgets each session the database announces as changed or ended (a trigger on the
