@@ -7,7 +7,7 @@ import fastifyMultipart from '@fastify/multipart';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { h } from 'preact';
-import { renderPage } from '../../platform/views/render.ts';
+import { CSRF_SLOT, fillTokenSlots, renderPage, tokenSlots } from '../../platform/views/render.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import { DomainError, fieldMessages } from '../../platform/http/errors.ts';
@@ -265,9 +265,8 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
     // An applicant's own page, as most requests for it find it, is rendered once and served
     // again until anything on it changes (the database announces every change, from any
     // instance) or ten seconds pass. Only the session's CSRF token differs per request.
-    const PLACEHOLDER = 'nara-csrf-to-fill-in';
     const PAGE_MS = 10_000;
-    // Kept as UTF-8 bytes: encoding the page again on every request was a tenth of its cost.
+    // Kept as UTF-8 bytes between CSRF slots (render.ts).
     const pages = new Map<number, Map<string, { parts: Buffer[]; owner: number; at: number }>>();
     const changedAt = new Map<number, number>();
     events.onAny((applicationId) => {
@@ -281,9 +280,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       const variant = `${request.locale}|${localToday(timeZone)}`;
       const kept = plain ? pages.get(id)?.get(variant) : undefined;
       if (kept && kept.owner === request.account!.id && request.session && Date.now() - kept.at < PAGE_MS) {
-        const token = Buffer.from(request.session.csrfToken);
-        const body = Buffer.concat(kept.parts.flatMap((part, i) => (i === 0 ? [part] : [token, part])));
-        return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache, private').send(body);
+        return reply.pageHtml(fillTokenSlots(kept.parts, request.session.csrfToken));
       }
       const startedAt = Date.now();
       const { application, service } = await ownApplication(db, id, request.account!.id);
@@ -302,7 +299,7 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
       const reads = officialReads.map((r) => ({ name: r.officialName, department: r.departmentId ? departmentName(request.locale)(r.departmentId) : '', at: r.at }));
       const feedback = decisions.has(application.status as Status) ? { given: !!feedbackGiven, values: extra.feedback?.values ?? {}, errors: extra.feedback?.errors ?? [] } : undefined;
       const realCtx = await pageContext(request, reply, { form: true });
-      const ctx = plain ? { ...realCtx, csrfToken: PLACEHOLDER } : realCtx;
+      const ctx = plain ? { ...realCtx, csrfToken: CSRF_SLOT } : realCtx;
       const attachments = h(AttachmentsSection, { ctx, applicationId: id, base: `/applications/${id}/attachments`, documents: service.documents, attachments: attachmentRows, editable: application.status === 'awaiting-supplement', error: extra.attachmentError, maxMb: ATTACHMENT_MAX_BYTES / 1024 / 1024 });
       const html = renderPage(
         h(ApplicationPage, {
@@ -320,9 +317,9 @@ export function applicationRoutes(deps: ApplicationRouteDeps): FastifyPluginAsyn
           byVariant = new Map();
           pages.set(id, byVariant);
         }
-        byVariant.set(variant, { parts: html.split(PLACEHOLDER).map((part) => Buffer.from(part)), owner: request.account!.id, at: startedAt });
+        byVariant.set(variant, { parts: tokenSlots(html), owner: request.account!.id, at: startedAt });
       }
-      return reply.pageHtml(plain ? html.replaceAll(PLACEHOLDER, realCtx.csrfToken ?? '') : html, extra.status ?? 200);
+      return reply.pageHtml(plain ? html.replaceAll(CSRF_SLOT, realCtx.csrfToken ?? '') : html, extra.status ?? 200);
     }
 
     app.get('/applications/:id', { schema: { hide: true, params: Id, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } }, async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { h } from 'preact';
-import { renderPage } from '../../platform/views/render.ts';
+import { CSRF_SLOT, fillTokenSlots, renderPage, tokenSlots } from '../../platform/views/render.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { PageContextFactory } from '../../platform/http/platform.ts';
 import type { Sessions } from '../../platform/http/sessions.ts';
@@ -112,7 +112,6 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
     return { id: request.hostname, origin: `${request.protocol}://${request.host}`, name: 'Nara' };
   };
 
-  const TOKEN_SLOT = 'nara-csrf-to-fill-in';
   const PLAIN_SIGN_IN_MS = 10_000;
   const plainSignInPages = new Map<string, { parts: Buffer[]; at: number }>();
 
@@ -138,12 +137,11 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       const token = ctx.csrfToken!;
       let kept = plainSignInPages.get(request.locale);
       if (!kept || Date.now() - kept.at >= PLAIN_SIGN_IN_MS) {
-        const html = renderPage(h(SignInPage, { ctx: { ...ctx, csrfToken: TOKEN_SLOT }, username: '', next: '/', errors: [], demo }));
-        kept = { parts: html.split(TOKEN_SLOT).map((part) => Buffer.from(part)), at: Date.now() };
+        const html = renderPage(h(SignInPage, { ctx: { ...ctx, csrfToken: CSRF_SLOT }, username: '', next: '/', errors: [], demo }));
+        kept = { parts: tokenSlots(html), at: Date.now() };
         plainSignInPages.set(request.locale, kept);
       }
-      const tokenBytes = Buffer.from(token);
-      return reply.pageHtml(Buffer.concat(kept.parts.flatMap((part, i) => (i === 0 ? [part] : [tokenBytes, part]))));
+      return reply.pageHtml(fillTokenSlots(kept.parts, token));
     });
 
     app.post('/sign-in', { schema: { hide: true, body: SignInBody } }, async (request, reply) => {
