@@ -124,12 +124,13 @@ export async function registerPlatform(app: FastifyInstance, deps: PlatformDeps)
 
     // When the kept session has expired, its account (kept as long) is read alongside it
     // rather than after it: one wait for the database instead of two.
-    const staleAccount = sessions.staleAccountId(request);
-    const early = staleAccount ? deps.loadAccount(staleAccount) : undefined;
-    early?.catch(() => undefined);
-    request.session = await sessions.load(request);
+    let early = undefined as { accountId: number; account: Promise<ViewAccount | undefined> } | undefined;
+    request.session = await sessions.load(request, (accountId) => {
+      early = { accountId, account: deps.loadAccount(accountId) };
+      early.account.catch(() => undefined);
+    });
     const accountId = request.session?.accountId;
-    if (accountId) request.account = accountId === staleAccount ? await early : await deps.loadAccount(accountId);
+    if (accountId) request.account = early?.accountId === accountId ? await early.account : await deps.loadAccount(accountId);
 
     if (unsafe.has(request.method) && request.routeOptions.config?.rateLimit !== false) {
       const limit = await deps.rateLimiter.hit(`ip:${request.ip}`, deps.rateLimitPerMinute);

@@ -37,8 +37,8 @@ export interface SessionOptions {
 const hashToken = (token: string) => hash('sha256', token, 'hex');
 const newToken = () => freshRandomBytes(32).toString('base64url');
 
-/** A new session's columns, and the id of the session it replaces ('' for none; that session may have no row). */
-interface NewSession {
+/** A new session row's values: it expires `seconds` from now. */
+interface SessionRow {
   id: string;
   account_id: number | null;
   /** JSON */
@@ -46,16 +46,18 @@ interface NewSession {
   seconds: number;
   user_agent: string;
   ip: string;
-  replacing: string;
 }
+/** A new session, and the id of the session it replaces ('' for none; that session may have no row). */
+type NewSession = SessionRow & { replacing: string };
 /** With the audit event of the sign-in that made it, its columns prefixed `audit_`. */
 type Audited = NewSession & { [K in keyof AuditRow as `audit_${K}`]: AuditRow[K] };
 
+const sessionColumns = (v: SessionRow) => ({ id: v.id, account_id: v.account_id, data: v.data, expires_at: sql<Date>`now() + make_interval(secs => ${v.seconds})`, user_agent: v.user_agent, ip: v.ip });
 const replaceSession = (db: QueryCreator<DB>, v: NewSession) =>
   db
     .with('replaced', (q) => q.deleteFrom('sessions').where('id', '=', v.replacing))
     .insertInto('sessions')
-    .values({ id: v.id, account_id: v.account_id, data: v.data, expires_at: sql<Date>`now() + make_interval(secs => ${v.seconds})`, user_agent: v.user_agent, ip: v.ip });
+    .values(sessionColumns(v));
 const auditOf = (v: Audited) => Object.fromEntries(AUDIT_COLUMNS.map((c) => [c, v[`audit_${c}`]])) as AuditRow;
 const prefixed = (row: AuditRow) => Object.fromEntries(AUDIT_COLUMNS.map((c) => [`audit_${c}`, row[c]])) as Omit<Audited, keyof NewSession>;
 
@@ -123,8 +125,13 @@ export function createSessions(options: SessionOptions) {
     reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: absoluteMs / 1000 });
   }
 
-  /** Loads the session named by the cookie, if it exists and has not expired. */
-  async function load(request: FastifyRequest): Promise<SessionState | null> {
+  /**
+   * Loads the session named by the cookie, if it exists and has not expired. When a kept
+   * copy has expired and is about to be read again, `onReload` hears the account it named,
+   * so that the caller may read that account meanwhile (and use it only if the session
+   * read names the same account).
+   */
+  async function load(request: FastifyRequest, onReload?: (accountId: number) => void): Promise<SessionState | null> {
     const token = request.cookies[SESSION_COOKIE];
     if (!token || token.length > 100) return null;
     const parsed = parseToken(token, anonymousMac);
@@ -140,6 +147,7 @@ export function createSessions(options: SessionOptions) {
     const cached = cache.get(id);
     let row: Row | undefined = cached && now - cached.at < cacheMs && cached.row.expires_at.getTime() > now ? cached.row : undefined;
     if (!row) {
+      if (cached?.row.account_id && onReload) onReload(cached.row.account_id);
       row = await db
         .selectFrom('sessions')
         .select(['account_id', 'data', 'last_seen_at', 'created_at', 'expires_at'])
@@ -162,11 +170,11 @@ export function createSessions(options: SessionOptions) {
     return { id, accountId: row.account_id, data: row.data, csrfToken: csrfFor(id), createdAt: row.created_at, stored: true };
   }
 
-  const rowValues = (request: FastifyRequest, id: string, accountId: number | null, data: Record<string, unknown>) => ({
+  const rowValues = (request: FastifyRequest, id: string, accountId: number | null, data: Record<string, unknown>): SessionRow => ({
     id,
     account_id: accountId,
     data: JSON.stringify(data),
-    expires_at: sql<Date>`now() + make_interval(secs => ${absoluteMs / 1000})`,
+    seconds: absoluteMs / 1000,
     user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
     ip: request.ip,
   });
@@ -182,7 +190,7 @@ export function createSessions(options: SessionOptions) {
     // The current session goes, stored or not: a concurrent request may have given it a row.
     const replacing = request.session?.id ?? '';
     if (replacing) forget(replacing);
-    const values: NewSession = { id, account_id: accountId, data: JSON.stringify(data), seconds: absoluteMs / 1000, user_agent: (request.headers['user-agent'] ?? '').slice(0, 300), ip: request.ip, replacing };
+    const values: NewSession = { ...rowValues(request, id, accountId, data), replacing };
     if (audit) await startAuditedSession(db, { ...values, ...prefixed(auditRow(audit)) });
     else await startSession(db, values);
     setCookie(reply, `s.${random}`);
@@ -191,21 +199,8 @@ export function createSessions(options: SessionOptions) {
     return session;
   }
 
-  /**
-   * The account of the request's stored session when its kept copy has expired, so that
-   * `load` is about to read it again: the caller may start reading that account meanwhile,
-   * and use it only if the session read says the same account. Otherwise null.
-   */
-  function staleAccountId(request: FastifyRequest): number | null {
-    const token = request.cookies[SESSION_COOKIE];
-    if (!token?.startsWith('s.') || token.length > 100) return null;
-    const cached = cache.get(hashToken(token.slice(2)));
-    return cached && Date.now() - cached.at >= cacheMs ? cached.row.account_id : null;
-  }
-
   return {
     load,
-    staleAccountId,
     csrfFor,
     /**
      * Forgets each session the database announces as changed or ended (a trigger on the
@@ -268,7 +263,7 @@ export function createSessions(options: SessionOptions) {
       // Two requests of one page (a double click, two tabs) may both give it a row.
       await db
         .insertInto('sessions')
-        .values(rowValues(request, session.id, null, data))
+        .values(sessionColumns(rowValues(request, session.id, null, data)))
         .onConflict((oc) => oc.column('id').doUpdateSet({ data: JSON.stringify(data) }).where('sessions.account_id', 'is', null))
         .execute();
       setCookie(reply, `s.${randomParts.get(session)!}`);
