@@ -37,6 +37,8 @@ export interface StormResult {
   seconds: number;
   browsers: number;
   healthz: { rest: ProbeResult; storm: ProbeResult; p99Ratio: number };
+  /** the measurements themselves, ms, for pooling several storms: each counted sign-in, each probe */
+  raw: { latencies: number[]; rest: ProbeBucket; storm: ProbeBucket };
   /** p99 of this process's event-loop delay during the storm: the prober's own share of its latencies */
   loadGeneratorLagP99: number;
   otherCpu: number | undefined;
@@ -155,7 +157,37 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
     seconds,
     browsers: options.browsers,
     healthz: { rest: restResult, storm: stormResult, p99Ratio: stormResult.p99 / restResult.p99 },
+    raw: { latencies, rest, storm },
     loadGeneratorLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
     otherCpu,
+  };
+}
+
+/**
+ * Several storms as one measurement: sign-ins and seconds added up, percentiles over every
+ * sign-in and every probe of them all, the worst load-generator lag and disturbance.
+ */
+export function poolStorms(runs: StormResult[]): Omit<StormResult, 'raw'> {
+  const latencies = runs.flatMap((r) => r.raw.latencies);
+  const bucket = (which: 'rest' | 'storm'): ProbeBucket => ({ times: runs.flatMap((r) => r.raw[which].times), failed: runs.reduce((n, r) => n + r.raw[which].failed, 0) });
+  const rest = probeResult(bucket('rest'));
+  const storm = probeResult(bucket('storm'));
+  const errors: Record<string, number> = {};
+  for (const r of runs) for (const [kind, n] of Object.entries(r.errors)) errors[kind] = (errors[kind] ?? 0) + n;
+  const signIns = runs.reduce((n, r) => n + r.signIns, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const others = runs.map((r) => r.otherCpu).filter((c): c is number => c !== undefined);
+  return {
+    signIns,
+    signInsPerSecond: signIns / seconds,
+    signInP50: percentile(latencies, 50),
+    signInP99: percentile(latencies, 99),
+    errors,
+    errorCount: runs.reduce((n, r) => n + r.errorCount, 0),
+    seconds,
+    browsers: runs[0]?.browsers ?? 0,
+    healthz: { rest, storm, p99Ratio: storm.p99 / rest.p99 },
+    loadGeneratorLagP99: Math.max(0, ...runs.map((r) => r.loadGeneratorLagP99)),
+    otherCpu: others.length ? Math.max(...others) : undefined,
   };
 }

@@ -171,3 +171,36 @@ export async function prepareWriter(base: string, username: string, password: st
   const { applications } = (await list.json()) as { applications: Array<{ id: number; status: string }> };
   return { cookie, csrf: csrfToken, drafts: applications.filter((a) => a.status === 'draft').map((a) => a.id) };
 }
+
+const meanOf = <T>(runs: T[], value: (run: T) => number) => runs.reduce((sum, run) => sum + value(run), 0) / runs.length;
+const sumOf = <T>(runs: T[], value: (run: T) => number) => runs.reduce((sum, run) => sum + value(run), 0);
+
+/**
+ * Several equal read windows as one: the mean of their rates and of their percentiles
+ * (autocannon gives percentiles, not the latencies), failures added up, the worst disturbance.
+ */
+export function poolReads(runs: ReadResult[]): ReadResult {
+  const others = runs.map((r) => r.otherCpu).filter((c): c is number => c !== undefined);
+  return {
+    rps: meanOf(runs, (r) => r.rps),
+    p50: meanOf(runs, (r) => r.p50),
+    p99: meanOf(runs, (r) => r.p99),
+    requests: sumOf(runs, (r) => r.requests),
+    non2xx: sumOf(runs, (r) => r.non2xx),
+    errors: sumOf(runs, (r) => r.errors),
+    otherCpu: others.length ? Math.max(...others) : undefined,
+  };
+}
+
+/** Several write loads at one pace as one: counts added up; the pace held and the latencies are the means. */
+export function poolWrites(runs: WriteLoad[]): WriteLoad {
+  return {
+    rate: runs[0]?.rate ?? 0,
+    submitted: sumOf(runs, (r) => r.submitted),
+    failed: sumOf(runs, (r) => r.failed),
+    behind: sumOf(runs, (r) => r.behind),
+    achievedPerSecond: meanOf(runs, (r) => r.achievedPerSecond),
+    p50: meanOf(runs, (r) => r.p50),
+    p99: meanOf(runs, (r) => r.p99),
+  };
+}
