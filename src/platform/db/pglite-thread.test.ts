@@ -84,6 +84,8 @@ test('bytes round-trip exactly through the embedded database, on its own thread 
         assert.ok(rows[0]!.bytes instanceof Uint8Array, `${name}: read back as bytes (thread ${thread})`);
         assert.ok(Buffer.from(rows[0]!.bytes).equals(bytes), `${name}: the same bytes (thread ${thread})`);
         assert.equal(rows[0]!.length, bytes.length, `${name}: the database counts the same length (thread ${thread})`);
+        // Its own memory, not a view of a shared pool that would cross between threads whole.
+        assert.equal(rows[0]!.bytes.buffer.byteLength, bytes.length, `${name}: read back in memory of its own size (thread ${thread})`);
       }
       // Compared inside the database too: what it stored is the bytes, not their spelling.
       const { rows } = await sql<{ same: boolean }>`select bytes = '\\x00010203'::bytea as same from blobs where name = 'all' union all select substring(bytes from 1 for 4) = '\\x00010203'::bytea from blobs where name = 'all'`.execute(db);
