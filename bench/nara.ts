@@ -6,6 +6,7 @@ import { submitApplication } from '../src/modules/applications/submit-applicatio
 import { takeAction } from '../src/modules/applications/take-action.ts';
 import { loadMigrations, migrate } from '../src/platform/db/migrate.ts';
 import { buildApp, migrationSources } from '../src/app.ts';
+import { BACKGROUND_NICE, lowerPlatformWorkerPriority } from '../src/platform/threads/thread-priority.ts';
 import { seedDemoData } from '../src/seed.ts';
 import type { Server } from './servers.ts';
 
@@ -54,7 +55,8 @@ export async function startNara(options: NaraOptions = {}): Promise<Server> {
     { NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: '/nonexistent-bench-dir' },
     { host: '127.0.0.1', port: 0, demoResidents: 500, ...options.config },
   );
-  // As server.ts runs it: the embedded database on a thread of its own.
+  // As server.ts runs it: the embedded database on a thread of its own, V8's workers lowered.
+  lowerPlatformWorkerPriority(BACKGROUND_NICE);
   const database = await openDatabase({ dataDir: 'memory://', thread: true });
   try {
     await migrate(database.db, loadMigrations(migrationSources));

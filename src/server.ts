@@ -6,8 +6,11 @@ import { loadMigrations, migrate } from './platform/db/migrate.ts';
 import { buildApp, migrationSources } from './app.ts';
 import { seedDemoData } from './seed.ts';
 import { DEMO_PASSWORD } from './modules/identity/index.ts';
+import { BACKGROUND_NICE, lowerPlatformWorkerPriority } from './platform/threads/thread-priority.ts';
 
 const started = performance.now();
+// Garbage collection for the background threads (certificate rendering) runs on these.
+lowerPlatformWorkerPriority(BACKGROUND_NICE);
 let config;
 try {
   config = loadConfig();

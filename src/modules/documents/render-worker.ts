@@ -1,6 +1,6 @@
 // A certificate-rendering thread (see certificate-renderer.ts): laying out text, subsetting
 // fonts and compressing a PDF take tens of milliseconds of CPU, which the HTTP thread must not wait out.
-import { lowerThreadPriority } from '../../platform/threads/thread-priority.ts';
+import { BACKGROUND_NICE, lowerThreadPriority } from '../../platform/threads/thread-priority.ts';
 import { serveWorker } from '../../platform/threads/worker-pool.ts';
 import { renderCertificatePdf, type CertificateView } from './certificate-pdf.ts';
 
@@ -8,8 +8,8 @@ export interface RenderRequest {
   view: CertificateView;
 }
 
-// Below the HTTP thread and the embedded database (5), above password hashing (19).
-lowerThreadPriority(10);
+// Below the HTTP thread and the embedded database (both 0), above password hashing (19).
+lowerThreadPriority(BACKGROUND_NICE);
 
 serveWorker<RenderRequest, Uint8Array>(
   async ({ view }) => {
