@@ -238,6 +238,10 @@ test('a resident adds a passkey, signs out, and signs in with the passkey alone'
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await page.waitForURL(`${base}/`);
   assert.match((await page.locator('header').textContent()) ?? '', /Sign out/);
+  // Recorded as a passkey sign-in (written with the session it began).
+  const account = await t.database.db.selectFrom('accounts').select('id').where('username', '=', 'resident2').executeTakeFirstOrThrow();
+  const latest = await t.database.db.selectFrom('audit_events').select(['details']).where('action', '=', 'identity.sign-in.succeeded').where('actor_account_id', '=', account.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  assert.equal((latest.details as { method?: string }).method, 'passkey');
   await page.goto(`${base}/account`);
   assert.match((await page.locator('main').textContent()) ?? '', /last used/);
   await context.close();

@@ -10,7 +10,7 @@ import {
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { DomainError } from '../../platform/http/errors.ts';
-import { writeAuditEvent } from '../../platform/audit/write-audit-event.ts';
+import { writeAuditEvent, type AuditEvent } from '../../platform/audit/write-audit-event.ts';
 import { findAccountById } from './repository.ts';
 
 /** Where the ceremony happens: the relying party id (host) and the page origin. */
@@ -111,13 +111,14 @@ async function verifyPasskeyAssertion(db: Db, rp: RelyingParty, options: { chall
 /**
  * Signs in with a passkey alone: the credential names the account, the signature proves
  * possession, user verification (PIN or biometrics) makes it two factors in one.
- * @returns the account, or null when the assertion does not verify
+ * @returns the account and the sign-in's audit event, to be written with the session it
+ * begins (`sessions.signIn`), or null when the assertion does not verify
  */
-export async function authenticateWithPasskey(db: Db, rp: RelyingParty, options: { challenge: string; response: AuthenticationResponseJSON; requestId: string; ip: string }): Promise<{ accountId: number } | null> {
+export async function authenticateWithPasskey(db: Db, rp: RelyingParty, options: { challenge: string; response: AuthenticationResponseJSON; requestId: string; ip: string }): Promise<{ accountId: number; audit: AuditEvent } | null> {
   const verified = await verifyPasskeyAssertion(db, rp, options);
   if (!verified) return null;
-  await writeAuditEvent(db, { action: 'identity.sign-in.succeeded', actor: { accountId: verified.accountId }, subject: { type: 'account', id: verified.accountId }, requestId: options.requestId, ip: options.ip, details: { method: 'passkey', passkey: verified.passkeyName } });
-  return { accountId: verified.accountId };
+  const audit: AuditEvent = { action: 'identity.sign-in.succeeded', actor: { accountId: verified.accountId }, subject: { type: 'account', id: verified.accountId }, requestId: options.requestId, ip: options.ip, details: { method: 'passkey', passkey: verified.passkeyName } };
+  return { accountId: verified.accountId, audit };
 }
 
 /** A passkey assertion by its owner (a resident confirming assisted service): whose it was, or null. */

@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { testApp, cookiesFrom, csrfFrom, signIn, type TestApp } from '../../../test/support/test-app.ts';
 import { DEMO_PASSWORD } from './index.ts';
 
@@ -118,6 +119,36 @@ test('a suspended account cannot sign in, and its open sessions stop working', a
   } finally {
     await t.database.db.updateTable('accounts').set({ status: 'active' }).where('username', '=', 'gangnam.clerk').execute();
   }
+});
+
+test('a sign-in is recorded as a success only with its session: when either cannot be written, neither is', async () => {
+  const { db } = t.database;
+  const { id } = await db.selectFrom('accounts').select('id').where('username', '=', 'resident2').executeTakeFirstOrThrow();
+  const written = async () => ({
+    sessions: Number((await db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', id).executeTakeFirstOrThrow()).n),
+    successes: Number((await db.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'identity.sign-in.succeeded').where('actor_account_id', '=', id).executeTakeFirstOrThrow()).n),
+  });
+  await sql`create function nara_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`.execute(db);
+  try {
+    // The database refuses the event, then the session, for this account alone.
+    for (const [table, column] of [['audit_events', 'actor_account_id'], ['sessions', 'account_id']] as const) {
+      await sql.raw(`create trigger nara_test_refuse before insert on ${table} for each row when (new.${column} = ${id}) execute function nara_test_refuse()`).execute(db);
+      try {
+        const before = await written();
+        const { res } = await postSignIn('resident2', DEMO_PASSWORD);
+        assert.equal(res.statusCode, 500, `${table} refused: the sign-in fails`);
+        assert.doesNotMatch(String(res.headers['set-cookie'] ?? ''), /nara_sid=s\./, `${table} refused: no signed-in cookie`);
+        assert.deepEqual(await written(), before, `${table} refused: neither a session nor a recorded success`);
+      } finally {
+        await sql.raw(`drop trigger nara_test_refuse on ${table}`).execute(db);
+      }
+    }
+  } finally {
+    await sql`drop function nara_test_refuse()`.execute(db);
+  }
+  const before = await written();
+  assert.equal((await postSignIn('resident2', DEMO_PASSWORD)).res.statusCode, 303);
+  assert.deepEqual(await written(), { sessions: before.sessions + 1, successes: before.successes + 1 }, 'with nothing in the way, both');
 });
 
 test('every sign-in attempt is audited with its address and request: a success together with the session it began, a refusal without one', async () => {

@@ -336,7 +336,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsyncTypeb
       const result = await authenticateWithPasskey(db, relyingParty(request), { challenge, response: request.body.response as unknown as AuthenticationResponseJSON, requestId: request.id, ip: request.ip });
       if (!result) throw new DomainError('SIGN_IN_FAILED', 'identity.passkey.failed');
       // User verification on the authenticator makes a passkey both factors at once.
-      await completeSignIn(request, reply, result.accountId);
+      await completeSignIn(request, reply, result.accountId, result.audit);
       return { redirect: safeNext(request.body.next) };
     });
 
