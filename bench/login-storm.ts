@@ -144,22 +144,38 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
   await Promise.all(browsers);
   agent.destroy();
 
-  const seconds = (windowEnd - windowStart) / 1000;
-  const restResult = probeResult(rest);
-  const stormResult = probeResult(storm);
   return {
-    signIns,
-    signInsPerSecond: signIns / seconds,
-    signInP50: percentile(latencies, 50),
-    signInP99: percentile(latencies, 99),
-    errors,
-    errorCount: Object.values(errors).reduce((sum, n) => sum + n, 0),
-    seconds,
-    browsers: options.browsers,
-    healthz: { rest: restResult, storm: stormResult, p99Ratio: stormResult.p99 / restResult.p99 },
+    ...stormFigures({
+      signIns,
+      seconds: (windowEnd - windowStart) / 1000,
+      latencies,
+      rest,
+      storm,
+      errors,
+      browsers: options.browsers,
+      loadGeneratorLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+      otherCpu,
+    }),
     raw: { latencies, rest, storm },
-    loadGeneratorLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
-    otherCpu,
+  };
+}
+
+/** A storm's figures from what it counted and recorded: one storm's, or several pooled. */
+function stormFigures(m: { signIns: number; seconds: number; latencies: number[]; rest: ProbeBucket; storm: ProbeBucket; errors: Record<string, number>; browsers: number; loadGeneratorLagP99: number; otherCpu: number | undefined }): Omit<StormResult, 'raw'> {
+  const rest = probeResult(m.rest);
+  const storm = probeResult(m.storm);
+  return {
+    signIns: m.signIns,
+    signInsPerSecond: m.signIns / m.seconds,
+    signInP50: percentile(m.latencies, 50),
+    signInP99: percentile(m.latencies, 99),
+    errors: m.errors,
+    errorCount: Object.values(m.errors).reduce((sum, n) => sum + n, 0),
+    seconds: m.seconds,
+    browsers: m.browsers,
+    healthz: { rest, storm, p99Ratio: storm.p99 / rest.p99 },
+    loadGeneratorLagP99: m.loadGeneratorLagP99,
+    otherCpu: m.otherCpu,
   };
 }
 
@@ -168,26 +184,19 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
  * sign-in and every probe of them all, the worst load-generator lag and disturbance.
  */
 export function poolStorms(runs: StormResult[]): Omit<StormResult, 'raw'> {
-  const latencies = runs.flatMap((r) => r.raw.latencies);
   const bucket = (which: 'rest' | 'storm'): ProbeBucket => ({ times: runs.flatMap((r) => r.raw[which].times), failed: runs.reduce((n, r) => n + r.raw[which].failed, 0) });
-  const rest = probeResult(bucket('rest'));
-  const storm = probeResult(bucket('storm'));
   const errors: Record<string, number> = {};
   for (const r of runs) for (const [kind, n] of Object.entries(r.errors)) errors[kind] = (errors[kind] ?? 0) + n;
-  const signIns = runs.reduce((n, r) => n + r.signIns, 0);
-  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
   const others = runs.map((r) => r.otherCpu).filter((c): c is number => c !== undefined);
-  return {
-    signIns,
-    signInsPerSecond: signIns / seconds,
-    signInP50: percentile(latencies, 50),
-    signInP99: percentile(latencies, 99),
+  return stormFigures({
+    signIns: runs.reduce((n, r) => n + r.signIns, 0),
+    seconds: runs.reduce((n, r) => n + r.seconds, 0),
+    latencies: runs.flatMap((r) => r.raw.latencies),
+    rest: bucket('rest'),
+    storm: bucket('storm'),
     errors,
-    errorCount: runs.reduce((n, r) => n + r.errorCount, 0),
-    seconds,
     browsers: runs[0]?.browsers ?? 0,
-    healthz: { rest, storm, p99Ratio: storm.p99 / rest.p99 },
     loadGeneratorLagP99: Math.max(0, ...runs.map((r) => r.loadGeneratorLagP99)),
     otherCpu: others.length ? Math.max(...others) : undefined,
-  };
+  });
 }

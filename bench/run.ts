@@ -329,7 +329,8 @@ async function runLoginStormScenario(): Promise<{ storm: StormOutcome; argon2: A
     }
     measurements.push(await argon2Ceiling(`after storm ${of}`));
   }
-  const argon2: Argon2Bracket = { measurements, ...(meanOf(measurements.map(measuredRate)) === undefined ? {} : { verifiesPerSecond: meanOf(measurements.map(measuredRate)) }) };
+  const mean = meanOf(measurements.map(measuredRate));
+  const argon2: Argon2Bracket = { measurements, ...(mean === undefined ? {} : { verifiesPerSecond: mean }) };
   if (problem || runs.length === 0) return { storm: noFigure(problem ?? 'not run'), argon2 };
 
   const result = poolStorms(runs);
