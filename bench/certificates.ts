@@ -6,7 +6,6 @@
 //
 // runs S4 alone, with its own hello-world ceiling (the same variables as `npm run bench`).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
 import type { CertificateCeilingMessage, CertificateCeilingOptions } from './certificate-ceiling.ts';
-import { closingLines, connectionFailure as failure, envNumber, int, machine, measureHttp, ms, percentile, probeResult, reason, send, runCeilingProcess, sleep, spawnServer, startCpuMeter, startProber, type HttpResult, type ProbeBucket, type ProbeResult, type Server } from './lib.ts';
+import { ConnectionPool } from './http-client.ts';
+import { closingLines, connectionFailure as failure, envNumber, int, machine, measureHttp, ms, percentile, probeResult, reason, runCeilingProcess, sleep, spawnServer, startCpuMeter, startProber, type HttpResult, type ProbeBucket, type ProbeResult, type Server } from './lib.ts';
 
 export type { ProbeResult };
 import { signInAs } from './timeline-readers.ts';
@@ -122,11 +122,12 @@ async function openSession(base: string, username: string): Promise<Session> {
 }
 
 /** One certificate asked for: its issue number, or what went wrong. */
-async function issueOnce(agent: http.Agent, base: string, session: Session): Promise<{ number: string } | { problem: string }> {
-  const answer = await send(agent, new URL(REQUEST_PAGE, base), 'POST', { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' }, session.form);
+async function issueOnce(pool: ConnectionPool, session: Session): Promise<{ number: string } | { problem: string }> {
+  const answer = await pool.request('POST', REQUEST_PAGE, { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' }, session.form);
   if (answer.status !== 303) return { problem: `POST ${REQUEST_PAGE} ${answer.status}` };
-  const number = ISSUED.exec(String(answer.headers.location))?.[1];
-  return number ? { number } : { problem: `POST ${REQUEST_PAGE} 303 → ${answer.headers.location}` };
+  const location = answer.headers.location?.[0];
+  const number = location === undefined ? undefined : ISSUED.exec(location)?.[1];
+  return number ? { number } : { problem: `POST ${REQUEST_PAGE} 303 → ${location}` };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -203,8 +204,8 @@ export async function measureIssuance(server: Server, s: CertificateSettings, pr
   for (let i = 0; i < s.inFlight; i++) sessions.push(await openSession(base, s.usernames[i % s.usernames.length]!));
 
   // One certificate first: if it fails, the load would measure error pages.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: s.inFlight });
-  const first = await issueOnce(agent, base, sessions[0]!);
+  const pool = new ConnectionPool(base);
+  const first = await issueOnce(pool, sessions[0]!);
   if ('problem' in first) throw new Error(`the check issuance failed: ${first.problem}`);
   const pdf = await fetch(new URL(`/certificates/${first.number}/pdf`, base), { headers: { cookie: sessions[0]!.cookie } });
   const pdfBody = Buffer.from(await pdf.arrayBuffer());
@@ -233,7 +234,7 @@ export async function measureIssuance(server: Server, s: CertificateSettings, pr
       const started = performance.now();
       let problem: string | undefined;
       try {
-        const answer = await issueOnce(agent, base, session);
+        const answer = await issueOnce(pool, session);
         if ('problem' in answer) problem = answer.problem;
       } catch (error) {
         problem = failure(error);
@@ -261,7 +262,7 @@ export async function measureIssuance(server: Server, s: CertificateSettings, pr
   await stopProber();
   progress('S4: letting the requests in flight finish');
   await Promise.all(requesters);
-  agent.destroy();
+  pool.close();
 
   const seconds = (windowEnd - windowStart) / 1000;
   const restResult = probeResult(rest);
@@ -303,8 +304,8 @@ export interface VerifyResult extends HttpResult {
 export async function measureVerifications(server: Server, s: CertificateSettings, progress: Progress): Promise<VerifyResult> {
   const base = server.url;
   const session = await openSession(base, s.usernames[0]!);
-  const agent = new http.Agent({ keepAlive: false });
-  const issued = await issueOnce(agent, base, session).finally(() => agent.destroy());
+  const pool = new ConnectionPool(base);
+  const issued = await issueOnce(pool, session).finally(() => pool.close());
   if ('problem' in issued) throw new Error(`the certificate to verify was not issued: ${issued.problem}`);
   const download = await fetch(new URL(`/certificates/${issued.number}/credential`, base), { headers: { cookie: session.cookie } });
   const jwt = (await download.text()).trim();

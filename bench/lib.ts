@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import http from 'node:http';
+import { BrowserConnection } from './http-client.ts';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
@@ -380,25 +380,7 @@ export function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 export const connectionFailure = (error: unknown) => `connection error (${(error as { code?: string }).code ?? reason(error)})`;
 
-export interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** One request as a browser sends it: node:http, redirects not followed, no compression asked. */
-export function send(agent: http.Agent, url: URL, method: 'GET' | 'POST', headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { agent, method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+export { type Answer, BrowserConnection, ConnectionPool } from './http-client.ts';
 
 export interface ProbeResult {
   samples: number;
@@ -427,8 +409,7 @@ export interface ProbeBucket {
  * failure. Returns the function that stops it.
  */
 export function startProber(base: string, pathname: string, rate: number, bucket: () => ProbeBucket | undefined, headers: Record<string, string> = {}): () => Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL(pathname, base);
+  const connection = new BrowserConnection(base);
   const interval = 1000 / rate;
   let stopped = false;
   const done = (async () => {
@@ -440,7 +421,7 @@ export function startProber(base: string, pathname: string, rate: number, bucket
       const sent = performance.now();
       let ok = false;
       try {
-        ok = (await send(agent, url, 'GET', headers)).status === 200;
+        ok = (await connection.request('GET', pathname, headers)).status === 200;
       } catch {
         // counted below
       }
@@ -452,6 +433,6 @@ export function startProber(base: string, pathname: string, rate: number, bucket
   return async () => {
     stopped = true;
     await done;
-    agent.destroy();
+    connection.close();
   };
 }

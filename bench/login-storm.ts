@@ -1,9 +1,9 @@
 // The login storm's load generator: simulated browsers signing in over and over, and a
 // slow prober of /healthz that shows whether the rest of the server stays responsive
 // meanwhile. Runs in the harness process, like autocannon; Nara runs in its own.
-import http from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { connectionFailure as failure, percentile, probeResult, send, sleep, startCpuMeter, startProber, type ProbeBucket, type ProbeResult } from './lib.ts';
+import { BrowserConnection } from './http-client.ts';
+import { connectionFailure as failure, percentile, probeResult, sleep, startCpuMeter, startProber, type ProbeBucket, type ProbeResult } from './lib.ts';
 
 export type { ProbeResult };
 
@@ -41,6 +41,9 @@ export interface StormResult {
   raw: { latencies: number[]; rest: ProbeBucket; storm: ProbeBucket };
   /** p99 of this process's event-loop delay during the storm: the prober's own share of its latencies */
   loadGeneratorLagP99: number;
+  /** cores this process (the simulated browsers and the prober) used in the counted window:
+   * CPU the server's password hashing did not have */
+  loadGeneratorCores: number;
   otherCpu: number | undefined;
 }
 
@@ -53,30 +56,29 @@ const LAG_RESOLUTION_MS = 5;
  * token), then the credentials with that session's cookie. Returns undefined on success,
  * otherwise what went wrong.
  */
-async function signInOnce(agent: http.Agent, base: string, username: string, password: string): Promise<string | undefined> {
-  const url = new URL('/sign-in', base);
-  const form = await send(agent, url, 'GET');
+async function signInOnce(connection: BrowserConnection, username: string, password: string): Promise<string | undefined> {
+  const form = await connection.request('GET', '/sign-in');
   if (form.status !== 200) return `GET /sign-in ${form.status}`;
   const sid = (form.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('nara_sid='));
   if (!sid) return 'GET /sign-in set no nara_sid cookie';
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body.toString('utf8'))?.[1];
   if (!csrf) return 'GET /sign-in has no CSRF token';
   const body = new URLSearchParams({ username, password, _csrf: csrf }).toString();
-  const answer = await send(agent, url, 'POST', { cookie: sid, 'content-type': 'application/x-www-form-urlencoded' }, body);
+  const answer = await connection.request('POST', '/sign-in', { cookie: sid, 'content-type': 'application/x-www-form-urlencoded' }, body);
   if (answer.status !== 303) return `POST /sign-in ${answer.status}`;
-  if (answer.headers.location !== '/') return `POST /sign-in 303 → ${answer.headers.location}`;
+  if (answer.headers.location?.[0] !== '/') return `POST /sign-in 303 → ${answer.headers.location?.[0]}`;
   return undefined;
 }
 
 /** One sign-in before the load: if it fails, the storm would measure error pages. */
 export async function checkSignIn(base: string, username: string, password: string): Promise<string | undefined> {
-  const agent = new http.Agent({ keepAlive: false });
+  const connection = new BrowserConnection(base);
   try {
-    return await signInOnce(agent, base, username, password);
+    return await signInOnce(connection, username, password);
   } catch (error) {
     return failure(error);
   } finally {
-    agent.destroy();
+    connection.close();
   }
 }
 
@@ -100,7 +102,6 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
 
   progress(`login storm: ${options.browsers} browsers, ${options.warmup} s warm-up + ${options.duration} s`);
   phase = 'storm-warm-up';
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.browsers });
   const errors: Record<string, number> = {};
   const latencies: number[] = [];
   let windowStart = Number.POSITIVE_INFINITY;
@@ -109,11 +110,12 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
   let stopped = false;
   const browser = async (index: number) => {
     const username = options.usernames[index % options.usernames.length]!;
+    const connection = new BrowserConnection(base);
     while (!stopped) {
       const started = performance.now();
       let problem: string | undefined;
       try {
-        problem = await signInOnce(agent, base, username, options.password);
+        problem = await signInOnce(connection, username, options.password);
       } catch (error) {
         problem = failure(error);
       }
@@ -124,6 +126,7 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
         latencies.push(ended - started);
       }
     }
+    connection.close();
   };
   const browsers = Array.from({ length: options.browsers }, (_, i) => browser(i));
   await sleep(options.warmup * 1000);
@@ -131,10 +134,12 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
   const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   lag.enable();
   const meter = startCpuMeter(options.pids);
+  const ownCpu = process.cpuUsage();
   windowStart = performance.now();
   phase = 'storm';
   await sleep(options.duration * 1000);
   windowEnd = performance.now();
+  const own = process.cpuUsage(ownCpu);
   phase = 'drain';
   const otherCpu = meter();
   lag.disable();
@@ -142,7 +147,6 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
   await stopProber();
   progress('login storm: letting the sign-ins in flight finish');
   await Promise.all(browsers);
-  agent.destroy();
 
   return {
     ...stormFigures({
@@ -154,6 +158,7 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
       errors,
       browsers: options.browsers,
       loadGeneratorLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
+      loadGeneratorCores: (own.user + own.system) / 1e3 / (windowEnd - windowStart),
       otherCpu,
     }),
     raw: { latencies, rest, storm },
@@ -161,7 +166,7 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
 }
 
 /** A storm's figures from what it counted and recorded: one storm's, or several pooled. */
-function stormFigures(m: { signIns: number; seconds: number; latencies: number[]; rest: ProbeBucket; storm: ProbeBucket; errors: Record<string, number>; browsers: number; loadGeneratorLagP99: number; otherCpu: number | undefined }): Omit<StormResult, 'raw'> {
+function stormFigures(m: { signIns: number; seconds: number; latencies: number[]; rest: ProbeBucket; storm: ProbeBucket; errors: Record<string, number>; browsers: number; loadGeneratorLagP99: number; loadGeneratorCores: number; otherCpu: number | undefined }): Omit<StormResult, 'raw'> {
   const rest = probeResult(m.rest);
   const storm = probeResult(m.storm);
   return {
@@ -175,6 +180,7 @@ function stormFigures(m: { signIns: number; seconds: number; latencies: number[]
     browsers: m.browsers,
     healthz: { rest, storm, p99Ratio: storm.p99 / rest.p99 },
     loadGeneratorLagP99: m.loadGeneratorLagP99,
+    loadGeneratorCores: m.loadGeneratorCores,
     otherCpu: m.otherCpu,
   };
 }
@@ -197,6 +203,7 @@ export function poolStorms(runs: StormResult[]): Omit<StormResult, 'raw'> {
     errors,
     browsers: runs[0]?.browsers ?? 0,
     loadGeneratorLagP99: Math.max(0, ...runs.map((r) => r.loadGeneratorLagP99)),
+    loadGeneratorCores: runs.reduce((sum, r) => sum + r.loadGeneratorCores * r.seconds, 0) / runs.reduce((sum, r) => sum + r.seconds, 0),
     otherCpu: others.length ? Math.max(...others) : undefined,
   });
 }

@@ -615,7 +615,7 @@ if (!storm.result) {
   const r = storm.result;
   const against = storm.ratio === undefined ? 'no argon2id ceiling' : `${storm.ratio.toFixed(2)} × argon2id  target ≥ ${storm.minRatio.toFixed(2)}`;
   lines.push(
-    `scenario ${col(storm.label, W)}${num(int(r.signInsPerSecond), 8)} sign-ins/s   p99 ${num(ms(r.signInP99), 4)} ms   ${against}  ${storm.verdict}   (GET + POST per sign-in; ${storm.runs!.length} storms pooled, each ${storm.runs!.map((run) => (run.ratio === undefined ? int(run.signInsPerSecond) + '/s' : run.ratio.toFixed(2))).join(', ')})${noiseOf(storm.label, r.otherCpu)}`,
+    `scenario ${col(storm.label, W)}${num(int(r.signInsPerSecond), 8)} sign-ins/s   p99 ${num(ms(r.signInP99), 4)} ms   ${against}  ${storm.verdict}   (GET + POST per sign-in; the browsers used ${r.loadGeneratorCores.toFixed(2)} cores; ${storm.runs!.length} storms pooled, each ${storm.runs!.map((run) => (run.ratio === undefined ? int(run.signInsPerSecond) + '/s' : run.ratio.toFixed(2))).join(', ')})${noiseOf(storm.label, r.otherCpu)}`,
     // Probes go one at a time: when each takes seconds, few are sent, so say how many.
     `scenario ${col(loginStorm.healthzLabel, W)}${num(r.healthz.storm.p99.toFixed(1), 8)} ms p99 (${int(r.healthz.storm.samples)} probes), at rest ${r.healthz.rest.p99.toFixed(1)} ms (${int(r.healthz.rest.samples)})   ${storm.healthz.ratio!.toFixed(1)} × at rest  target ≤ ${storm.healthz.maxRatio.toFixed(1)}  ${storm.healthz.verdict}   (each storm alone ${storm.runs!.map((run) => run.healthzP99Ratio.toFixed(1)).join(', ')})`,
   );

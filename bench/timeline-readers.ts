@@ -1,9 +1,8 @@
 // S2: many residents reading their application's timeline at once, alone and while
 // applications are being filed. Load generator in the harness process; Nara in its own.
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { percentile, send, startCpuMeter } from './lib.ts';
+import { ConnectionPool, percentile, startCpuMeter } from './lib.ts';
 
 export interface ReaderSession {
   cookie: string;
@@ -110,10 +109,10 @@ export function startWriters(base: string, writers: Writer[], rate: number): { s
   const times: number[] = [];
   const inFlight = new Set<Promise<void>>();
   let turn = 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: writers.length });
+  const pool = new ConnectionPool(base);
   const submit = async (w: Writer, id: number) => {
     const sent = performance.now();
-    const answer = await send(agent, new URL(`/api/v1/applications/${id}/submit`, base), 'POST', { cookie: w.cookie, 'x-csrf-token': w.csrf }, '');
+    const answer = await pool.request('POST', `/api/v1/applications/${id}/submit`, { cookie: w.cookie, 'x-csrf-token': w.csrf }, '');
     if (answer.status !== 200) throw new Error(`submit: ${answer.status}`);
     times.push(performance.now() - sent);
   };
@@ -148,7 +147,7 @@ export function startWriters(base: string, writers: Writer[], rate: number): { s
     async stop() {
       clearInterval(timer);
       await Promise.all(inFlight);
-      agent.destroy();
+      pool.close();
       load.achievedPerSecond = load.submitted / ((performance.now() - started) / 1000);
       load.p50 = percentile(times, 50);
       load.p99 = percentile(times, 99);

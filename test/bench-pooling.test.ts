@@ -14,6 +14,7 @@ const storm = (signIns: number, seconds: number, latencies: number[], rest: numb
   browsers: 200,
   healthz: { rest: { samples: 0, p50: 0, p99: 0, max: 0, failed: 0 }, storm: { samples: 0, p50: 0, p99: 0, max: 0, failed: 0 }, p99Ratio: 0 },
   loadGeneratorLagP99: 1,
+  loadGeneratorCores: 0.1,
   otherCpu: 0.01,
   raw: { latencies, rest: { times: rest, failed: 0 }, storm: { times: probes, failed: 0 } },
   ...extra,
@@ -23,7 +24,7 @@ test('storms are pooled as one longer storm: sign-ins over seconds, percentiles 
   const ones = Array.from({ length: 99 }, () => 1);
   const pooled = poolStorms([
     // 100 sign-ins in 10 s, then 300 in 10 s: 20/s pooled, where the mean of the rates would also be 20/s…
-    storm(100, 10, [100, 200], [...ones, 50], ones, { errors: { 'POST /sign-in 500': 1 }, errorCount: 1, loadGeneratorLagP99: 3, otherCpu: 0.2 }),
+    storm(100, 10, [100, 200], [...ones, 50], ones, { errors: { 'POST /sign-in 500': 1 }, errorCount: 1, loadGeneratorLagP99: 3, loadGeneratorCores: 0.3, otherCpu: 0.2 }),
     storm(300, 10, [300], ones, [...ones, 8]),
     // …but not with a run of another length: 405 in 25 s.
     storm(5, 5, [400], ones, ones, { errors: { 'POST /sign-in 500': 2, 'GET /sign-in 502': 1 }, errorCount: 3 }),
@@ -44,6 +45,8 @@ test('storms are pooled as one longer storm: sign-ins over seconds, percentiles 
   // The worst of each disturbance, so that one disturbed storm is still flagged.
   assert.equal(pooled.loadGeneratorLagP99, 3);
   assert.equal(pooled.otherCpu, 0.2);
+  // The load generator's cores over all the seconds: (0.3 × 10 + 0.1 × 10 + 0.1 × 5) / 25.
+  assert.equal(pooled.loadGeneratorCores.toFixed(6), (4.5 / 25).toFixed(6));
   assert.equal('raw' in pooled, false);
 });
 
