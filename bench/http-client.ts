@@ -155,6 +155,19 @@ export class ConnectionPool {
     }
   }
 
+  /**
+   * Opens `count` connections at once, each answering `path` once, and keeps them idle for
+   * later requests: the connections a set of browsers already holds when the load starts.
+   */
+  async open(count: number, path: string): Promise<void> {
+    const connections = Array.from({ length: count }, () => new BrowserConnection(this.base));
+    connections.forEach((c) => this.all.add(c));
+    const answers = await Promise.all(connections.map((c) => c.request('GET', path)));
+    const failed = answers.find((a) => a.status !== 200);
+    if (failed) throw new Error(`opening connections: GET ${path} answered ${failed.status}`);
+    this.idle.push(...connections);
+  }
+
   close(): void {
     for (const connection of this.all) connection.close();
     this.all.clear();

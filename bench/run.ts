@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
 import { closingLines, failedRequests, int, machine, measureArgon2, measureHttp, measureInserts, ms, onThrowawaySchema, reason, redact, spawnServer, startCpuMeter, type Argon2Result, type HttpResult, type InsertResult, type Server } from './lib.ts';
+import type { ConnectionPool } from './http-client.ts';
 import { checkSignIn, poolStorms, runLoginStorm, type StormResult } from './login-storm.ts';
 import { measureSubmissions, type SubmissionResult } from './submissions.ts';
-import { measureReaders, poolReads, poolWrites, prepareReaders, prepareWriter, startWriters, type ReadResult, type WriteLoad } from './timeline-readers.ts';
+import { measureReaders, poolReads, poolWrites, openWriterConnections, prepareReaders, prepareWriter, startWriters, type ReadResult, type WriteLoad } from './timeline-readers.ts';
 import { certificateLabels, certificateLines, certificateSeconds, certificateSettings, ISSUE_TARGET, measureCertificates, PAGE_P99_TARGET, VERIFY_TARGET_PER_SECOND, type CertificateResult } from './certificates.ts';
 import { APPEND_TARGET, appendFigures, appendLabel, consistencyLabel, inclusionLabel, logSettings, measureAppends, measureProofs, proofFigures, type AppendResult, type ProofResult } from './transparency.ts';
 
@@ -430,9 +431,11 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
     loudly.push(`${label}: could not run (${reason(error)}) — NO FIGURE`);
     return { ...base, problem: reason(error) };
   }
+  let writerConnections: ConnectionPool | undefined;
   try {
     const readers = await prepareReaders(server.url, Array.from({ length: settings.readers }, (_, i) => `reader${i + 1}`), DEMO_PASSWORD);
     const writers = await Promise.all(Array.from({ length: writerCount }, (_, i) => prepareWriter(server.url, `writer${i + 1}`, DEMO_PASSWORD)));
+    writerConnections = await openWriterConnections(server.url, writers);
     const check = await fetch(new URL(readers[0]!.path, server.url), { headers: { cookie: readers[0]!.cookie } });
     if (check.status !== 200 || !(await check.text()).includes('id="timeline"')) {
       loudly.push(`${label}: a reader's page did not show a timeline (status ${check.status}); the load was not run — NO FIGURE`);
@@ -447,7 +450,7 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
       progress(`${label} (${of}): ${settings.duration} s read-only`);
       const readOnly = await measureReaders(server.url, readers, settings.duration, pids);
       progress(`${label} (${of}): ${settings.duration} s with applications submitted at ${rate.toFixed(0)}/s`);
-      const writing = startWriters(server.url, writers, rate);
+      const writing = startWriters(writerConnections, writers, rate);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const underLoad = await measureReaders(server.url, readers, settings.duration, pids);
       runs.push({ readOnly, underLoad, writes: await writing.stop() });
@@ -479,6 +482,7 @@ async function runTimelineReaders(ceiling: HttpResult, s1: SubmissionResult | Sk
     loudly.push(`${label}: could not run (${reason(error)}) — NO FIGURE`);
     return { ...base, problem: reason(error) };
   } finally {
+    writerConnections?.close();
     await closeServer(server, label);
   }
 }

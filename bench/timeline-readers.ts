@@ -99,17 +99,31 @@ export async function measureReaders(base: string, readers: ReaderSession[], sec
 }
 
 /**
+ * The writers' connections, opened before any load and kept across the windows, as browsers
+ * keep theirs. Opened at the start of each window instead, they waited 1–3 s to be accepted:
+ * Node accepts one new connection per turn of its event loop (libuv since 1.45), and with
+ * 200 readers a turn took 20–30 ms, so the 200 connections autocannon opens at once took
+ * seconds to be accepted, and the writers' queued behind them (submission p99 1.4–5.6 s, the
+ * pace not held).
+ */
+export async function openWriterConnections(base: string, writers: Writer[]): Promise<ConnectionPool> {
+  const pool = new ConnectionPool(base);
+  await pool.open(writers.length, '/healthz');
+  return pool;
+}
+
+/**
  * Submits prepared drafts at a steady pace while it runs, as S1 does but over the JSON API
  * (`POST /api/v1/applications/:id/submit`): a submission starts on each tick, whether or not
- * earlier ones have finished, from a writer not busy with one.
+ * earlier ones have finished, from a writer not busy with one, over `pool` (which the caller
+ * closes).
  */
-export function startWriters(base: string, writers: Writer[], rate: number): { stop(): Promise<WriteLoad> } {
+export function startWriters(pool: ConnectionPool, writers: Writer[], rate: number): { stop(): Promise<WriteLoad> } {
   const busy = new Set<number>();
   const load = { rate, submitted: 0, failed: 0, behind: 0, achievedPerSecond: 0, p50: 0, p99: 0 };
   const times: number[] = [];
   const inFlight = new Set<Promise<void>>();
   let turn = 0;
-  const pool = new ConnectionPool(base);
   const submit = async (w: Writer, id: number) => {
     const sent = performance.now();
     const answer = await pool.request('POST', `/api/v1/applications/${id}/submit`, { cookie: w.cookie, 'x-csrf-token': w.csrf }, '');
@@ -147,7 +161,6 @@ export function startWriters(base: string, writers: Writer[], rate: number): { s
     async stop() {
       clearInterval(timer);
       await Promise.all(inFlight);
-      pool.close();
       load.achievedPerSecond = load.submitted / ((performance.now() - started) / 1000);
       load.p50 = percentile(times, 50);
       load.p99 = percentile(times, 99);

@@ -33,6 +33,7 @@ test('a browser connection is kept alive between requests and opened again after
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       if (request.url === '/bye') response.setHeader('connection', 'close');
+      if (request.url === '/status/500') response.statusCode = 500;
       if (request.url === '/chunks') {
         response.write('part one, ');
         setTimeout(() => response.end('part two'), 5);
@@ -71,6 +72,14 @@ test('a browser connection is kept alive between requests and opened again after
   await pool.request('GET', '/reuse');
   assert.equal(connections.length, 7, 'an idle one is reused');
   pool.close();
+
+  const opened = new ConnectionPool(base);
+  await opened.open(3, '/warm');
+  assert.equal(connections.length, 10, 'opened before any request of its own');
+  await Promise.all([opened.request('GET', '/x'), opened.request('GET', '/y'), opened.request('GET', '/z')]);
+  assert.equal(connections.length, 10, 'and those connections carry the requests');
+  await assert.rejects(opened.open(1, '/status/500'), /answered 500/, 'a connection that does not answer 200 is a broken measurement');
+  opened.close();
 
   const refused = new BrowserConnection('http://127.0.0.1:1');
   await assert.rejects(refused.request('GET', '/'), { code: 'ECONNREFUSED' });
