@@ -380,7 +380,14 @@ export function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 export const connectionFailure = (error: unknown) => `connection error (${(error as { code?: string }).code ?? reason(error)})`;
 
-export { type Answer, BrowserConnection, ConnectionPool } from './http-client.ts';
+/** The sum of `value` over several runs of one measurement. */
+export const sumOf = <T>(runs: T[], value: (run: T) => number) => runs.reduce((sum, run) => sum + value(run), 0);
+
+/** The worst of several runs' disturbances (`otherCpu`), so that one disturbed run is still flagged; undefined if none was measured. */
+export function worstDisturbance(runs: Array<{ otherCpu: number | undefined }>): number | undefined {
+  const measured = runs.map((r) => r.otherCpu).filter((c): c is number => c !== undefined);
+  return measured.length ? Math.max(...measured) : undefined;
+}
 
 export interface ProbeResult {
   samples: number;

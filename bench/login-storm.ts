@@ -3,7 +3,7 @@
 // meanwhile. Runs in the harness process, like autocannon; Nara runs in its own.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { BrowserConnection } from './http-client.ts';
-import { connectionFailure as failure, percentile, probeResult, sleep, startCpuMeter, startProber, type ProbeBucket, type ProbeResult } from './lib.ts';
+import { connectionFailure as failure, percentile, probeResult, sleep, startCpuMeter, startProber, sumOf, worstDisturbance, type ProbeBucket, type ProbeResult } from './lib.ts';
 
 export type { ProbeResult };
 
@@ -190,20 +190,20 @@ function stormFigures(m: { signIns: number; seconds: number; latencies: number[]
  * sign-in and every probe of them all, the worst load-generator lag and disturbance.
  */
 export function poolStorms(runs: StormResult[]): Omit<StormResult, 'raw'> {
-  const bucket = (which: 'rest' | 'storm'): ProbeBucket => ({ times: runs.flatMap((r) => r.raw[which].times), failed: runs.reduce((n, r) => n + r.raw[which].failed, 0) });
+  const bucket = (which: 'rest' | 'storm'): ProbeBucket => ({ times: runs.flatMap((r) => r.raw[which].times), failed: sumOf(runs, (r) => r.raw[which].failed) });
   const errors: Record<string, number> = {};
   for (const r of runs) for (const [kind, n] of Object.entries(r.errors)) errors[kind] = (errors[kind] ?? 0) + n;
-  const others = runs.map((r) => r.otherCpu).filter((c): c is number => c !== undefined);
+  const seconds = sumOf(runs, (r) => r.seconds);
   return stormFigures({
-    signIns: runs.reduce((n, r) => n + r.signIns, 0),
-    seconds: runs.reduce((n, r) => n + r.seconds, 0),
+    signIns: sumOf(runs, (r) => r.signIns),
+    seconds,
     latencies: runs.flatMap((r) => r.raw.latencies),
     rest: bucket('rest'),
     storm: bucket('storm'),
     errors,
     browsers: runs[0]?.browsers ?? 0,
     loadGeneratorLagP99: Math.max(0, ...runs.map((r) => r.loadGeneratorLagP99)),
-    loadGeneratorCores: runs.reduce((sum, r) => sum + r.loadGeneratorCores * r.seconds, 0) / runs.reduce((sum, r) => sum + r.seconds, 0),
-    otherCpu: others.length ? Math.max(...others) : undefined,
+    loadGeneratorCores: sumOf(runs, (r) => r.loadGeneratorCores * r.seconds) / seconds,
+    otherCpu: worstDisturbance(runs),
   });
 }

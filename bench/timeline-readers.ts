@@ -2,7 +2,8 @@
 // applications are being filed. Load generator in the harness process; Nara in its own.
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { ConnectionPool, percentile, startCpuMeter } from './lib.ts';
+import { ConnectionPool } from './http-client.ts';
+import { percentile, startCpuMeter, sumOf, worstDisturbance } from './lib.ts';
 
 export interface ReaderSession {
   cookie: string;
@@ -186,15 +187,13 @@ export async function prepareWriter(base: string, username: string, password: st
   return { cookie, csrf: csrfToken, drafts: applications.filter((a) => a.status === 'draft').map((a) => a.id) };
 }
 
-const meanOf = <T>(runs: T[], value: (run: T) => number) => runs.reduce((sum, run) => sum + value(run), 0) / runs.length;
-const sumOf = <T>(runs: T[], value: (run: T) => number) => runs.reduce((sum, run) => sum + value(run), 0);
+const meanOf = <T>(runs: T[], value: (run: T) => number) => sumOf(runs, value) / runs.length;
 
 /**
  * Several equal read windows as one: the mean of their rates and of their percentiles
  * (autocannon gives percentiles, not the latencies), failures added up, the worst disturbance.
  */
 export function poolReads(runs: ReadResult[]): ReadResult {
-  const others = runs.map((r) => r.otherCpu).filter((c): c is number => c !== undefined);
   return {
     rps: meanOf(runs, (r) => r.rps),
     p50: meanOf(runs, (r) => r.p50),
@@ -202,7 +201,7 @@ export function poolReads(runs: ReadResult[]): ReadResult {
     requests: sumOf(runs, (r) => r.requests),
     non2xx: sumOf(runs, (r) => r.non2xx),
     errors: sumOf(runs, (r) => r.errors),
-    otherCpu: others.length ? Math.max(...others) : undefined,
+    otherCpu: worstDisturbance(runs),
   };
 }
 
