@@ -5,7 +5,7 @@
 //   node --import tsx bench/certificates.ts
 //
 // runs S4 alone, with its own hello-world ceiling (the same variables as `npm run bench`).
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import { DEMO_PASSWORD } from '../src/modules/identity/demo-agencies.ts';
 import type { CertificateCeilingMessage, CertificateCeilingOptions } from './certificate-ceiling.ts';
 import { ConnectionPool } from './http-client.ts';
-import { closingLines, connectionFailure as failure, envNumber, int, machine, measureHttp, ms, percentile, probeResult, reason, runCeilingProcess, sleep, spawnServer, startCpuMeter, startProber, type HttpResult, type ProbeBucket, type ProbeResult, type Server } from './lib.ts';
+import { closingLines, connectionFailure as failure, envNumber, int, machine, measureHttp, ms, percentile, probeResult, reason, runCeilingProcess, sleep, spawnServer, startCpuMeter, startProber, startThreadMeter, threadsLine, type HttpResult, type ProbeBucket, type ProbeResult, type Server } from './lib.ts';
 
 export type { ProbeResult };
 import { signInAs } from './timeline-readers.ts';
@@ -128,43 +128,6 @@ async function issueOnce(pool: ConnectionPool, session: Session): Promise<{ numb
   const location = answer.headers.location?.[0];
   const number = location === undefined ? undefined : ISSUED.exec(location)?.[1];
   return number ? { number } : { problem: `POST ${REQUEST_PAGE} 303 → ${location}` };
-}
-
-// ---------------------------------------------------------------------------------------
-// Where the server's CPU went, by thread (Linux)
-// ---------------------------------------------------------------------------------------
-
-/** CPU seconds of each thread of `pid` so far, summed by the thread's name; empty without /proc. */
-function threadSeconds(pid: number | undefined): Map<string, number> {
-  const out = new Map<string, number>();
-  if (!pid) return out;
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        // utime and stime, in USER_HZ (100 a second)
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  } catch {
-    // no /proc
-  }
-  return out;
-}
-
-/** Starts counting; the returned function gives the cores each kind of thread used meanwhile, busiest first. */
-function startThreadMeter(pid: number | undefined): () => Record<string, number> {
-  const before = threadSeconds(pid);
-  const started = performance.now();
-  return () => {
-    const seconds = (performance.now() - started) / 1000;
-    const cores = [...threadSeconds(pid)].map(([name, s]) => [name, (s - (before.get(name) ?? 0)) / seconds] as const).filter(([, c]) => c >= 0.005);
-    return Object.fromEntries(cores.sort((a, b) => b[1] - a[1]).map(([name, c]) => [name, Math.round(c * 100) / 100]));
-  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -473,7 +436,6 @@ export function certificateLines(r: CertificateResult, width: number, noise: (la
 }
 
 /** The server's threads, busiest first, as the OS names them (Nara names its render threads; the database's is the unnamed WorkerThread). */
-const threadsLine = (threads: Record<string, number>) => `server cores by thread: ${Object.entries(threads).map(([name, cores]) => `${name} ${cores.toFixed(2)}`).join(', ')}`;
 
 /** Seconds S4 takes with these settings, roughly: three measurements, the rest probe, two start-ups. */
 export const certificateSeconds = (s: CertificateSettings) => 3 * (s.warmup + s.duration) + s.duration + 2 + 30;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserConnection } from './http-client.ts';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -387,6 +387,67 @@ export const sumOf = <T>(runs: T[], value: (run: T) => number) => runs.reduce((s
 export function worstDisturbance(runs: Array<{ otherCpu: number | undefined }>): number | undefined {
   const measured = runs.map((r) => r.otherCpu).filter((c): c is number => c !== undefined);
   return measured.length ? Math.max(...measured) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Where the server's CPU went, by thread (Linux)
+// ---------------------------------------------------------------------------------------
+
+/** CPU seconds of each thread of `pid` so far, summed by the thread's name; empty without /proc. */
+function threadSeconds(pid: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!pid) return out;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        // utime and stime, in USER_HZ (100 a second)
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
+}
+
+/** Starts counting; the returned function gives the cores each kind of thread used meanwhile, busiest first. */
+export function startThreadMeter(pid: number | undefined): () => Record<string, number> {
+  const before = threadSeconds(pid);
+  const started = performance.now();
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    const cores = [...threadSeconds(pid)].map(([name, s]) => [name, (s - (before.get(name) ?? 0)) / seconds] as const).filter(([, c]) => c >= 0.005);
+    return Object.fromEntries(cores.sort((a, b) => b[1] - a[1]).map(([name, c]) => [name, Math.round(c * 100) / 100]));
+  };
+}
+
+export const threadsLine = (threads: Record<string, number>) => `server cores by thread: ${Object.entries(threads).map(([name, cores]) => `${name} ${cores.toFixed(2)}`).join(', ')}`;
+
+/** The event loop's delay is sampled this often (finer costs the load generator CPU); the
+ * histogram records whole intervals, this one included, so it is taken off. */
+const LAG_RESOLUTION_MS = 5;
+
+/**
+ * Starts watching this process, the load generator: the returned function gives the p99
+ * of its event loop's delay (ms, beyond the sampling interval) and the cores it used
+ * meanwhile. A late event loop here reads every answer late, so its delay is part of
+ * every latency measured, however fast the server was.
+ */
+export function startLoadGeneratorMeter(): () => { lagP99: number; cores: number } {
+  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  lag.enable();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  return () => {
+    const own = process.cpuUsage(cpu);
+    lag.disable();
+    return { lagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS), cores: (own.user + own.system) / 1e3 / (performance.now() - started) };
+  };
 }
 
 export interface ProbeResult {

@@ -1,9 +1,9 @@
 // The login storm's load generator: simulated browsers signing in over and over, and a
 // slow prober of /healthz that shows whether the rest of the server stays responsive
 // meanwhile. Runs in the harness process, like autocannon; Nara runs in its own.
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { BrowserConnection } from './http-client.ts';
-import { connectionFailure as failure, percentile, probeResult, sleep, startCpuMeter, startProber, sumOf, worstDisturbance, type ProbeBucket, type ProbeResult } from './lib.ts';
+import { connectionFailure as failure, percentile, probeResult, sleep, startCpuMeter, startLoadGeneratorMeter, startProber, sumOf, worstDisturbance, type ProbeBucket, type ProbeResult } from './lib.ts';
 
 export type { ProbeResult };
 
@@ -47,8 +47,6 @@ export interface StormResult {
   otherCpu: number | undefined;
 }
 
-// The histogram records whole timer intervals, the resolution included; it is taken off.
-const LAG_RESOLUTION_MS = 5;
 
 
 /**
@@ -131,18 +129,15 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
   const browsers = Array.from({ length: options.browsers }, (_, i) => browser(i));
   await sleep(options.warmup * 1000);
 
-  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
-  lag.enable();
+  const loadGenerator = startLoadGeneratorMeter();
   const meter = startCpuMeter(options.pids);
-  const ownCpu = process.cpuUsage();
   windowStart = performance.now();
   phase = 'storm';
   await sleep(options.duration * 1000);
   windowEnd = performance.now();
-  const own = process.cpuUsage(ownCpu);
+  const own = loadGenerator();
   phase = 'drain';
   const otherCpu = meter();
-  lag.disable();
   stopped = true;
   await stopProber();
   progress('login storm: letting the sign-ins in flight finish');
@@ -157,8 +152,8 @@ export async function runLoginStorm(base: string, options: StormOptions, progres
       storm,
       errors,
       browsers: options.browsers,
-      loadGeneratorLagP99: Math.max(0, lag.percentile(99) / 1e6 - LAG_RESOLUTION_MS),
-      loadGeneratorCores: (own.user + own.system) / 1e3 / (windowEnd - windowStart),
+      loadGeneratorLagP99: own.lagP99,
+      loadGeneratorCores: own.cores,
       otherCpu,
     }),
     raw: { latencies, rest, storm },

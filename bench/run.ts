@@ -407,6 +407,18 @@ interface TimelineOutcome {
   problem?: string;
 }
 
+/**
+ * S2: where the CPU went in the read-only windows and in those with submissions, and how
+ * late the load generator's own event loop was: on two cores the submissions' database
+ * work takes CPU from the HTTP thread and from autocannon alike.
+ */
+function cpuShift(readOnly: ReadResult, underLoad: ReadResult): string {
+  const names = [...new Set([...Object.keys(readOnly.threads), ...Object.keys(underLoad.threads)])].sort((a, b) => (underLoad.threads[b] ?? 0) - (underLoad.threads[a] ?? 0));
+  const shift = (a: number, b: number, digits: number) => `${a.toFixed(digits)} → ${b.toFixed(digits)}`;
+  const server = names.length ? `server cores by thread, read-only → with submissions: ${names.map((n) => `${n} ${shift(readOnly.threads[n] ?? 0, underLoad.threads[n] ?? 0, 2)}`).join(', ')}; ` : '';
+  return `${server}the load generator ${shift(readOnly.loadGeneratorCores, underLoad.loadGeneratorCores, 2)} cores, its event loop late by ${shift(readOnly.loadGeneratorLagP99, underLoad.loadGeneratorLagP99, 1)} ms at p99`;
+}
+
 /** S2: the share of the asked submissions/s the writers must reach for the p99 under load to count */
 const PACE_HELD = 0.95;
 
@@ -611,6 +623,7 @@ if (!s2.readOnly || !s2.underLoad || !s2.writes) {
   lines.push(
     `scenario ${col(s2.label, W)}${httpFigures({ ...hello, rps: s2.readOnly.rps, p99: s2.readOnly.p99 })}   ${s2.ratio!.toFixed(2)} × hello-world  target ≥ ${s2.minRatio.toFixed(2)}  ${s2.verdict}${noiseOf(s2.label, s2.readOnly.otherCpu)}`,
     `scenario ${col('S2 p99 with S1 at 30 % of its peak', W)}${num(ms(s2.underLoad.p99), 8)} ms p99 (${int(s2.underLoad.rps)} req/s), read-only ${ms(s2.readOnly.p99)} ms   ${s2.p99Ratio!.toFixed(1)} × read-only  target ≤ ${s2.maxP99Ratio.toFixed(1)}  ${s2.p99Verdict}   (means of ${s2.runs!.length} pairs of windows, each ${s2.runs!.map((r) => r.p99Ratio.toFixed(1)).join(', ')}; ${s2.writes.achievedPerSecond.toFixed(1)} submissions/s of ${s2.writes.rate.toFixed(1)} asked, the slowest run ${Math.min(...s2.runs!.map((r) => r.writes.achievedPerSecond)).toFixed(1)}${s2.writes.behind ? `, ${int(s2.writes.behind)} ticks behind` : ''}; a submission p50 ${ms(s2.writes.p50)} ms, p99 ${ms(s2.writes.p99)} ms)`,
+    `         ${''.padEnd(W)}${cpuShift(s2.readOnly, s2.underLoad)}`,
   );
 }
 if (!storm.result) {

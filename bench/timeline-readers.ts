@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { ConnectionPool } from './http-client.ts';
-import { percentile, startCpuMeter, sumOf, worstDisturbance } from './lib.ts';
+import { percentile, startCpuMeter, startLoadGeneratorMeter, startThreadMeter, sumOf, worstDisturbance } from './lib.ts';
 
 export interface ReaderSession {
   cookie: string;
@@ -19,6 +19,12 @@ export interface ReadResult {
   non2xx: number;
   errors: number;
   otherCpu: number | undefined;
+  /** cores each kind of the server's threads used (Linux; empty elsewhere) */
+  threads: Record<string, number>;
+  /** cores this process used: autocannon, and the writers while they run */
+  loadGeneratorCores: number;
+  /** p99 of this process's event-loop delay, ms: added to every latency autocannon measures */
+  loadGeneratorLagP99: number;
 }
 
 export interface WriteLoad {
@@ -80,6 +86,8 @@ export async function prepareReaders(base: string, usernames: string[], password
 export async function measureReaders(base: string, readers: ReaderSession[], seconds: number, pids: number[]): Promise<ReadResult> {
   let next = 0;
   const meter = startCpuMeter(pids);
+  const threads = startThreadMeter(pids[0]);
+  const loadGenerator = startLoadGeneratorMeter();
   const r = await autocannon({
     url: base,
     connections: readers.length,
@@ -96,7 +104,11 @@ export async function measureReaders(base: string, readers: ReaderSession[], sec
       },
     ],
   });
-  return { rps: r.requests.mean, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, otherCpu: meter() };
+  const own = loadGenerator();
+  return {
+    rps: r.requests.mean, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors,
+    otherCpu: meter(), threads: threads(), loadGeneratorCores: own.cores, loadGeneratorLagP99: own.lagP99,
+  };
 }
 
 /**
@@ -202,6 +214,10 @@ export function poolReads(runs: ReadResult[]): ReadResult {
     non2xx: sumOf(runs, (r) => r.non2xx),
     errors: sumOf(runs, (r) => r.errors),
     otherCpu: worstDisturbance(runs),
+    // a thread absent from a window (below a hundredth of a core there) counts as idle in it
+    threads: Object.fromEntries([...new Set(runs.flatMap((r) => Object.keys(r.threads)))].map((name) => [name, meanOf(runs, (r) => r.threads[name] ?? 0)])),
+    loadGeneratorCores: meanOf(runs, (r) => r.loadGeneratorCores),
+    loadGeneratorLagP99: meanOf(runs, (r) => r.loadGeneratorLagP99),
   };
 }
 

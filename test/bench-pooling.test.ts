@@ -51,8 +51,14 @@ test('storms are pooled as one longer storm: sign-ins over seconds, percentiles 
 });
 
 test('S2 windows are pooled by the means of their rates and percentiles, failures added up', () => {
-  const read = (rps: number, p99: number, non2xx = 0, otherCpu?: number): ReadResult => ({ rps, p50: p99 / 2, p99, requests: rps * 10, non2xx, errors: 0, otherCpu });
-  const pooled = poolReads([read(10_000, 20), read(12_000, 30, 2, 0.05), read(8_000, 40, 0, 0.15)]);
+  const read = (rps: number, p99: number, non2xx = 0, otherCpu?: number, extra: Partial<ReadResult> = {}): ReadResult => ({
+    rps, p50: p99 / 2, p99, requests: rps * 10, non2xx, errors: 0, otherCpu, threads: { MainThread: 0.9 }, loadGeneratorCores: 0.6, loadGeneratorLagP99: 3, ...extra,
+  });
+  const pooled = poolReads([
+    read(10_000, 20),
+    read(12_000, 30, 2, 0.05, { threads: { MainThread: 0.8, WorkerThread: 0.3 }, loadGeneratorCores: 0.3, loadGeneratorLagP99: 12 }),
+    read(8_000, 40, 0, 0.15, { threads: { MainThread: 0.7, WorkerThread: 0.6 } }),
+  ]);
   assert.equal(pooled.rps, 10_000);
   assert.equal(pooled.p99, 30);
   assert.equal(pooled.p50, 15);
@@ -60,6 +66,11 @@ test('S2 windows are pooled by the means of their rates and percentiles, failure
   assert.equal(pooled.non2xx, 2);
   assert.equal(pooled.otherCpu, 0.15);
   assert.equal(poolReads([read(1, 1)]).otherCpu, undefined);
+  // Where the CPU went: each thread's mean over the windows, idle where a window did not list it.
+  assert.equal(pooled.threads.MainThread!.toFixed(6), (0.8).toFixed(6));
+  assert.equal(pooled.threads.WorkerThread!.toFixed(6), (0.3).toFixed(6));
+  assert.equal(pooled.loadGeneratorCores.toFixed(6), (0.5).toFixed(6));
+  assert.equal(pooled.loadGeneratorLagP99, 6);
 
   const write = (achievedPerSecond: number, failed: number): WriteLoad => ({ rate: 200, submitted: achievedPerSecond * 10, failed, behind: 0, achievedPerSecond, p50: 40, p99: 100 });
   const writes = poolWrites([write(200, 0), write(180, 1)]);
