@@ -435,8 +435,6 @@ export function certificateLines(r: CertificateResult, width: number, noise: (la
   return { ceiling, scenarios };
 }
 
-/** The server's threads, busiest first, as the OS names them (Nara names its render threads; the database's is the unnamed WorkerThread). */
-
 /** Seconds S4 takes with these settings, roughly: three measurements, the rest probe, two start-ups. */
 export const certificateSeconds = (s: CertificateSettings) => 3 * (s.warmup + s.duration) + s.duration + 2 + 30;
 

@@ -426,6 +426,7 @@ export function startThreadMeter(pid: number | undefined): () => Record<string, 
   };
 }
 
+/** The server's threads, busiest first, as the OS names them (Nara names its render threads; the database's is the unnamed WorkerThread). */
 export const threadsLine = (threads: Record<string, number>) => `server cores by thread: ${Object.entries(threads).map(([name, cores]) => `${name} ${cores.toFixed(2)}`).join(', ')}`;
 
 /** The event loop's delay is sampled this often (finer costs the load generator CPU); the

@@ -47,8 +47,6 @@ export interface StormResult {
   otherCpu: number | undefined;
 }
 
-
-
 /**
  * One visit of a new browser: the form (which starts an anonymous session and its CSRF
  * token), then the credentials with that session's cookie. Returns undefined on success,
